@@ -1,0 +1,1 @@
+"""The comment service: policy checks, queue, intake, moderator tools."""
