@@ -1,0 +1,68 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+OUTPUT ?= output
+PELICAN := $(BIN)/pelican
+PELICAN_FLAGS := --fatal errors
+CHROMIUM ?= /usr/bin/chromium
+
+export SITE_ORIGIN ?= http://$(HOST):$(PORT)
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-test install-browser html publish clean run preview test lint format screenshots
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed ## create .venv and install the project
+
+install-test: $(VENV)/.installed-test ## install what the tests need
+
+install-browser: ## install Debian's Chromium when it is missing (browser tests, screenshots)
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+html: install ## build the site into output/
+	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT) $(PELICAN_FLAGS)
+
+publish: install ## build the production site with publishconf.py
+	$(PELICAN) content -s publishconf.py -o $(OUTPUT) $(PELICAN_FLAGS)
+
+clean: ## remove the built site and caches
+	rm -rf $(OUTPUT) cache .pytest_cache .ruff_cache
+
+run: html ## build, then serve the site on http://$(HOST):$(PORT)
+	@echo "Serving the blog on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(PELICAN) --listen --bind $(HOST) --port $(PORT) -o $(OUTPUT) -s pelicanconf.py
+
+preview: install ## live-reloading author preview: rebuilds on every save
+	$(PELICAN) content --autoreload --listen --bind $(HOST) --port $(PORT) -s pelicanconf.py -o $(OUTPUT)
+
+lint: install-test ## ruff: lint and formatting
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install-test lint ## install what the tests need and run the whole suite
+	$(BIN)/pytest
+
+screenshots: install-test install-browser html ## take the README's screenshots into docs/screenshots/
+	$(BIN)/python scripts/screenshots.py --site $(OUTPUT) --out docs/screenshots

@@ -1,0 +1,205 @@
+"""Every COMMENTS_* setting in one table: name, default, help.
+
+The author sets them in pelicanconf.py, next to the site's other settings; the environment
+overrides any of them (a deployment changes limits without editing the site), and secrets
+such as the Akismet key come only from the environment. docs/settings.md is generated from
+this table, and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import SettingsError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    secret: bool = False  # read only from the environment, never from pelicanconf.py
+
+
+SETTINGS: tuple[Setting, ...] = (
+    # Policy: real name
+    Setting(
+        "COMMENTS_REQUIRE_FULL_NAME",
+        False,
+        "Hold one-word names (e.g. 'Björk'). Off: a single word can be a real name.",
+    ),
+    Setting("COMMENTS_NAME_MAX_LENGTH", 60, "Names longer than this many characters are held."),
+    Setting(
+        "COMMENTS_GENERIC_NAMES",
+        [],
+        "Extra names to hold as generic, besides the built-in list ('Anonymous', 'admin', …).",
+    ),
+    # Policy: blog link
+    Setting(
+        "COMMENTS_OWN_DOMAINS",
+        [],
+        "This blog's own domains; the host of SITEURL/CANONICAL_SITEURL is added automatically.",
+    ),
+    Setting(
+        "COMMENTS_BLOCKED_LINK_DOMAINS",
+        [],
+        "Extra domains that are not anyone's own blog (held like social profiles).",
+    ),
+    Setting("COMMENTS_REQUIRE_HTTPS", False, "Hold blog links that use plain http."),
+    Setting(
+        "COMMENTS_VERIFY_LINKS",
+        False,
+        "Fetch the commenter's blog to check it is a reachable HTML page and look for its feed.",
+    ),
+    Setting(
+        "COMMENTS_LINK_TIMEOUT", 3.0, "Seconds allowed for each request of the live link check."
+    ),
+    # Policy: spam
+    Setting(
+        "COMMENTS_MAX_LINKS",
+        2,
+        "Hold a comment with this many links or more (links in code do not count); 0: off.",
+    ),
+    Setting(
+        "COMMENTS_DISALLOWED_WORDS",
+        [],
+        "Words that mark a comment as spam when in its name, link, e-mail, body, IP or agent.",
+    ),
+    Setting(
+        "COMMENTS_MODERATION_WORDS",
+        [],
+        "Words or phrases that hold a comment for a moderator, wherever they appear.",
+    ),
+    Setting(
+        "COMMENTS_MIN_SECONDS",
+        3,
+        "A comment sent sooner than this after the form was opened is held as too fast.",
+    ),
+    Setting(
+        "COMMENTS_FORM_MAX_AGE",
+        86400,
+        "Seconds a form token stays valid; an older form must be reloaded.",
+    ),
+    Setting(
+        "COMMENTS_SPAM_TEXT_THRESHOLD",
+        None,
+        "Spam model score that marks a comment as spam; empty: the trained threshold.",
+    ),
+    Setting("COMMENTS_AKISMET_KEY", "", "Akismet API key; empty disables Akismet.", secret=True),
+    Setting(
+        "COMMENTS_AKISMET_TIMEOUT",
+        2.0,
+        "Seconds to wait for Akismet; on timeout the comment is held, never published unchecked.",
+    ),
+    # Policy: civility
+    Setting(
+        "COMMENTS_CIVILITY_BACKEND",
+        "linear",
+        "'linear' (the bundled model and rules) or 'package.module:Class' for another backend.",
+    ),
+    Setting(
+        "COMMENTS_CIVILITY_THRESHOLD",
+        None,
+        "Score above which a comment is held as uncivil; empty uses the trained threshold.",
+    ),
+    # Service
+    Setting(
+        "COMMENTS_API_URL",
+        "/api/comments",
+        "Where the comment form posts (absolute in production).",
+    ),
+    Setting(
+        "COMMENTS_SECRET",
+        "",
+        "Key that signs form tokens and status links; set it in production.",
+        secret=True,
+    ),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+class Settings(Mapping[str, Any]):
+    """Resolved settings: defaults, then pelicanconf.py values, then the environment."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self._values = dict(values)
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    @classmethod
+    def resolve(cls, site: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Settings:
+        """Merge the site's values and the environment over the defaults, coercing types."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {k: v for k, v in site.items() if k.isupper()}
+        for setting in SETTINGS:
+            if setting.secret and setting.name in site:
+                raise SettingsError(
+                    f"{setting.name} is a secret: set it in the environment, not in pelicanconf.py"
+                )
+            value = site.get(setting.name, setting.default)
+            if setting.name in environ:
+                value = _coerce(setting, environ[setting.name])
+            values[setting.name] = value
+        return cls(values)
+
+    @classmethod
+    def load(cls, path: str | Path = "pelicanconf.py", environ: Mapping[str, str] | None = None):
+        """Read a Pelican settings file the way Pelican does (run it, keep its globals)."""
+        path = Path(path)
+        if not path.is_file():
+            raise SettingsError(f"settings file not found: {path}")
+        return cls.resolve(runpy.run_path(str(path)), environ)
+
+    @property
+    def site_origin(self) -> str:
+        return str(self.get("CANONICAL_SITEURL") or self.get("SITEURL") or "").rstrip("/")
+
+    def permalink(self, article_slug: str) -> str:
+        """The public address of an article, as Pelican's ARTICLE_URL writes it."""
+        pattern = str(self.get("ARTICLE_URL", "{slug}.html"))
+        try:
+            path = pattern.format(slug=article_slug)
+        except (KeyError, IndexError):
+            path = ""  # the pattern needs more than the slug (a date): the site root will do
+        return f"{self.site_origin}/{path}"
+
+
+def _coerce(setting: Setting, raw: str) -> Any:
+    default = setting.default
+    try:
+        if isinstance(default, bool):
+            if raw.strip().lower() not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
+                raise ValueError(raw)
+            return raw.strip().lower() in {"1", "true", "yes", "on"}
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float) or (default is None and "THRESHOLD" in setting.name):
+            return float(raw) if raw.strip() else None
+        if isinstance(default, list):
+            return [item.strip() for item in raw.split(",") if item.strip()]
+    except ValueError:
+        raise SettingsError(
+            f"{setting.name}={raw!r} is not a valid {type(default).__name__}"
+        ) from None
+    return raw
+
+
+def settings_table() -> str:
+    """The Markdown table of docs/settings.md."""
+    rows = ["| Setting | Default | What it does |", "|---|---|---|"]
+    for s in SETTINGS:
+        default = "environment only" if s.secret else f"`{s.default!r}`"
+        rows.append(f"| `{s.name}` | {default} | {s.help} |")
+    return "\n".join(rows) + "\n"

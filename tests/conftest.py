@@ -1,0 +1,93 @@
+"""Shared fixtures: real Pelican builds of the blog (and of small test sites) in temp folders."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from fakeakismet import FakeAkismet, running_fake_akismet
+from pelican import Pelican
+from pelican.settings import read_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+
+
+@dataclass
+class Build:
+    """A finished build: where it went and what it logged at WARNING or above."""
+
+    output: Path
+    settings: dict
+    messages: list[str] = field(default_factory=list)
+
+    def page(self, relative: str) -> Path:
+        path = self.output / relative
+        return path / "index.html" if path.is_dir() else path
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def build_site(
+    content: Path, output: Path, settings_file: str = "pelicanconf.py", **override
+) -> Build:
+    """Build with the project's settings, theme and plugins; only the paths differ."""
+    settings = read_settings(
+        str(ROOT / settings_file),
+        override={
+            "PATH": str(content),
+            "OUTPUT_PATH": str(output),
+            "CACHE_PATH": str(output.parent / f"{output.name}-cache"),
+            **override,
+        },
+    )
+    collector = _Collector()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    try:
+        Pelican(settings).run()
+    finally:
+        root.removeHandler(collector)
+    return Build(output=output, settings=settings, messages=collector.messages)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The real blog, built once per test session."""
+    return build_site(CONTENT, tmp_path_factory.mktemp("site") / "output")
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Iterator[Callable[..., Build]]:
+    """Build a small site: a dict of content-relative paths to file texts."""
+
+    def make(files: dict[str, str], **override) -> Build:
+        content = tmp_path / "content"
+        if content.exists():
+            shutil.rmtree(content)
+        for relative, text in files.items():
+            path = content / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        (content / "pages").mkdir(exist_ok=True)
+        return build_site(content, tmp_path / "output", **override)
+
+    yield make
+
+
+@pytest.fixture
+def fake_akismet() -> Iterator[FakeAkismet]:
+    """A loopback server speaking the Akismet API; point the real client at it."""
+    with running_fake_akismet() as fake:
+        yield fake
