@@ -19,3 +19,11 @@ class InvalidSubmission(ModerationError):
 
 class SettingsError(ModerationError):
     """A COMMENTS_* setting has a value the system cannot use."""
+
+
+class IllegalTransition(ModerationError):
+    """A decision the comment's current status does not allow (it was decided already)."""
+
+
+class CommentNotFound(ModerationError):
+    """No comment with that id or token."""

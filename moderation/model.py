@@ -116,3 +116,129 @@ class Review:
             "verdict": self.verdict.value,
             "checks": [r.as_dict() for r in self.results],
         }
+
+
+def review_from_dict(data: dict[str, object]) -> Review:
+    """Rebuild a review stored as JSON (the inverse of `Review.as_dict`)."""
+    checks = data.get("checks", [])
+    assert isinstance(checks, list)
+    return Review(
+        tuple(
+            CheckResult(
+                c["check"],
+                Outcome(
+                    Verdict(c["verdict"]),
+                    c.get("code", ""),
+                    c.get("reason", ""),
+                    c.get("detail", ""),
+                ),
+            )
+            for c in checks
+        )
+    )
+
+
+class Status(StrEnum):
+    """Where a comment stands in the queue."""
+
+    PENDING = "pending"  # passed every check, waits for a moderator
+    HELD = "held"  # failed a check; the commenter was told why and may send a correction
+    SPAM = "spam"  # kept for review, never shown, purged after a while
+    APPROVED = "approved"  # published
+    REJECTED = "rejected"  # a moderator said no, with a reason the commenter can read
+
+
+class Action(StrEnum):
+    """What a moderator (or the commenter, for `resubmit`) can do to a comment."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+    SPAM = "spam"
+    HAM = "ham"
+    UNPUBLISH = "unpublish"
+    RESUBMIT = "resubmit"
+
+
+# The only legal moves. A decided comment (approved, rejected) does not change by a plain
+# approve/reject: two moderators deciding at once leave exactly one decision.
+TRANSITIONS: dict[Action, dict[Status, Status]] = {
+    Action.APPROVE: {
+        Status.PENDING: Status.APPROVED,
+        Status.HELD: Status.APPROVED,
+        Status.SPAM: Status.APPROVED,
+    },
+    Action.REJECT: {
+        Status.PENDING: Status.REJECTED,
+        Status.HELD: Status.REJECTED,
+        Status.SPAM: Status.REJECTED,
+    },
+    Action.SPAM: {
+        Status.PENDING: Status.SPAM,
+        Status.HELD: Status.SPAM,
+        Status.APPROVED: Status.SPAM,
+        Status.REJECTED: Status.SPAM,
+    },
+    Action.HAM: {Status.SPAM: Status.PENDING},
+    Action.UNPUBLISH: {Status.APPROVED: Status.REJECTED},
+    # A corrected comment goes back through the policy; the store sets the new status.
+    Action.RESUBMIT: {Status.HELD: Status.PENDING},
+}
+
+
+def status_for(verdict: Verdict) -> Status:
+    """The queue status a fresh review earns."""
+    return {Verdict.PASS: Status.PENDING, Verdict.HOLD: Status.HELD, Verdict.SPAM: Status.SPAM}[
+        verdict
+    ]
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A comment as the queue keeps it."""
+
+    id: int
+    article: str
+    name: str
+    blog_url: str
+    body: str
+    status: Status
+    token: str  # unguessable: the commenter's key to the status page
+    created_at: datetime
+    updated_at: datetime
+    review: Review
+    email: str = ""
+    reply_to: int | None = None
+    ip: str = ""
+    user_agent: str = ""
+    decided_by: str = ""
+    decided_at: datetime | None = None
+    decision_reason: str = ""
+    feed: str = ""
+
+    def submission(self) -> Submission:
+        """The comment as the policy sees it, for re-checks and Akismet reports."""
+        return Submission(
+            article=self.article,
+            name=self.name,
+            blog_url=self.blog_url,
+            body=self.body,
+            email=self.email,
+            reply_to=self.reply_to,
+            ip=self.ip,
+            user_agent=self.user_agent,
+            submitted_at=self.created_at,
+        )
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One decision, as the audit log records it."""
+
+    id: int
+    comment_id: int
+    at: datetime
+    actor: str
+    action: str
+    from_status: Status | None
+    to_status: Status
+    reason: str = ""
