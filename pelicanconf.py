@@ -36,12 +36,11 @@ THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["embeds"]
 
-# Local builds link relatively so `output/` works from any port or folder.
-SITEURL = ""
+# Pages link relatively, so `output/` works from any port or folder; feeds, canonical links,
+# Open Graph, JSON-LD and the sitemap need an absolute address, the local server's here.
+CANONICAL_SITEURL = os.environ.get("SITE_ORIGIN", "http://127.0.0.1:8000").rstrip("/")
+SITEURL = CANONICAL_SITEURL
 RELATIVE_URLS = True
-# The absolute address used where a URL must be absolute even in local builds
-# (canonical links, Open Graph, JSON-LD, sitemap, feeds).
-CANONICAL_SITEURL = os.environ.get("SITE_ORIGIN", "http://127.0.0.1:8000")
 FEED_DOMAIN = CANONICAL_SITEURL
 
 ARTICLE_URL = "posts/{slug}/"
