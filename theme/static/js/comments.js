@@ -1,0 +1,113 @@
+/* The comment form, enhanced: a fresh form token, reply links, and the result shown inline.
+   Without this script the form still works: a plain POST, then the service's status page.
+   Everything the service sends back is shown with textContent, never parsed as HTML. */
+(function () {
+  "use strict";
+  var form = document.getElementById("comment-form");
+  if (!form || !window.fetch || !window.URL) return;
+
+  var endpoint = new URL(form.getAttribute("action"), document.baseURI);
+  var result = form.querySelector(".comment-result");
+  var button = form.querySelector("button[type=submit]");
+  var replying = form.querySelector(".comment-replying");
+  var tokenField = form.elements.token;
+  var correctionUrl = null;
+  var tokenRequested = false;
+
+  function fetchToken() {
+    tokenRequested = true;
+    var url = new URL(endpoint.href.replace(/\/$/, "") + "/token");
+    url.searchParams.set("article", form.dataset.article || form.elements.article.value);
+    return fetch(url, { credentials: "omit" })
+      .then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (data) { tokenField.value = data.token || ""; })
+      .catch(function () { tokenField.value = ""; });
+  }
+  form.addEventListener("focusin", function () { if (!tokenRequested) fetchToken(); });
+
+  function setReplyTo(id) {
+    form.elements.reply_to.value = id || "";
+    if (!replying) return;
+    replying.hidden = !id;
+    var target = replying.querySelector(".comment-replying__id");
+    if (target) target.textContent = id || "";
+    var link = replying.querySelector(".comment-replying__target");
+    if (link && id) link.setAttribute("href", "#comment-" + id);
+  }
+  document.addEventListener("click", function (event) {
+    var reply = event.target.closest && event.target.closest("[data-reply-to]");
+    if (reply) {
+      setReplyTo(reply.getAttribute("data-reply-to"));
+      form.elements.body.focus();
+    }
+    if (event.target.closest && event.target.closest(".comment-replying__cancel")) setReplyTo("");
+  });
+
+  function show(kind, heading, lines, link) {
+    result.textContent = "";
+    result.className = "comment-result comment-result--" + kind;
+    var title = document.createElement("p");
+    title.className = "comment-result__title";
+    title.textContent = heading;
+    result.appendChild(title);
+    if (lines.length) {
+      var list = document.createElement("ul");
+      lines.forEach(function (line) {
+        var item = document.createElement("li");
+        item.textContent = line;
+        list.appendChild(item);
+      });
+      result.appendChild(list);
+    }
+    if (link) {
+      var more = document.createElement("p");
+      var anchor = document.createElement("a");
+      anchor.href = link;
+      anchor.textContent = "Your comment's status page";
+      more.appendChild(anchor);
+      result.appendChild(more);
+    }
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var data = {};
+    new FormData(form).forEach(function (value, key) { data[key] = value; });
+    var target = correctionUrl || endpoint.href;
+    button.disabled = true;
+    fetch(target, {
+      method: "POST",
+      credentials: "omit",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify(data)
+    })
+      .then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      })
+      .then(function (answer) {
+        var body = answer.body;
+        if (!answer.ok) {
+          show("error", "Your comment was not sent: " + (body.error || "please try again."), [], null);
+          return;
+        }
+        var statusPage = body.status_url ? new URL(body.status_url, endpoint).href : null;
+        var lines = (body.reasons || []).slice();
+        if (body.explanation) lines.push(body.explanation);
+        show(body.status, body.message, lines, statusPage);
+        if (body.can_correct && statusPage) {
+          correctionUrl = statusPage.replace("/comments/", "/api/comments/");
+          button.textContent = "Send the corrected comment";
+        } else {
+          correctionUrl = null;
+          button.textContent = "Send comment";
+          form.elements.body.value = "";
+          setReplyTo("");
+          fetchToken();  // a token is good for one comment
+        }
+      })
+      .catch(function () {
+        form.submit();  // the service could not be reached by script: fall back to a plain post
+      })
+      .then(function () { button.disabled = false; });
+  });
+})();
