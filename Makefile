@@ -46,9 +46,8 @@ publish: install ## build the production site with publishconf.py
 clean: ## remove the built site and caches
 	rm -rf $(OUTPUT) cache .pytest_cache .ruff_cache
 
-run: html ## build, then serve the site on http://$(HOST):$(PORT)
-	@echo "Serving the blog on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	$(PELICAN) --listen --bind $(HOST) --port $(PORT) -o $(OUTPUT) -s pelicanconf.py
+run: html ## build, then serve the site and the comment service on http://$(HOST):$(PORT)
+	$(BIN)/moderate serve --host $(HOST) --port $(PORT) --site $(OUTPUT)
 
 preview: install ## live-reloading author preview: rebuilds on every save
 	$(PELICAN) content --autoreload --listen --bind $(HOST) --port $(PORT) -s pelicanconf.py -o $(OUTPUT)

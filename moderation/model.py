@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -61,6 +62,12 @@ class Submission:
     honeypot: str = ""
     form_token: str = ""
     submitted_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+def fingerprint(article: str, body: str) -> str:
+    """Same article, same words (case and spacing aside): the key of duplicate detection."""
+    words = " ".join(body.casefold().split())
+    return hashlib.blake2b(f"{article}\0{words}".encode(), digest_size=16).hexdigest()
 
 
 class Check(Protocol):

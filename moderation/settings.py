@@ -9,7 +9,6 @@ this table, and a test keeps the two in step.
 from __future__ import annotations
 
 import os
-import runpy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,6 +108,51 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     # Service
     Setting(
+        "COMMENTS_DATABASE_URL",
+        "sqlite:///var/comments.sqlite3",
+        "Where the queue lives; a relative SQLite path is taken from the project folder.",
+    ),
+    Setting(
+        "COMMENTS_SERVICE_URL",
+        "",
+        "The comment service's public address, for links in e-mails; empty: the site origin.",
+    ),
+    Setting("COMMENTS_MAX_REQUEST_BYTES", 65536, "Larger submissions are refused with 413."),
+    Setting(
+        "COMMENTS_RATE_LIMIT",
+        5,
+        "Comments one client may send per window; more get 429 with Retry-After. 0: off.",
+    ),
+    Setting("COMMENTS_RATE_WINDOW", 60, "The rate limit's window, in seconds."),
+    Setting(
+        "COMMENTS_TRUSTED_PROXIES",
+        [],
+        "Proxy addresses (or networks) whose X-Forwarded-For is believed.",
+    ),
+    Setting(
+        "COMMENTS_ALLOWED_ORIGINS",
+        [],
+        "Origins allowed to post from a browser (CORS), besides the site's own.",
+    ),
+    Setting(
+        "COMMENTS_CLIENT_DATA_DAYS", 30, "Days an IP address and user agent are kept, then erased."
+    ),
+    Setting(
+        "COMMENTS_SPAM_DAYS",
+        30,
+        "Days spam is kept for review before `moderate purge-spam` may delete it.",
+    ),
+    Setting("COMMENTS_PUBLISH_DELAY", 1.0, "Seconds to gather approvals into one rebuild."),
+    Setting(
+        "COMMENTS_MODERATOR_EMAILS", [], "Addresses told about each new pending or held comment."
+    ),
+    Setting("COMMENTS_SMTP_HOST", "", "SMTP server for notifications; empty: no e-mail is sent."),
+    Setting("COMMENTS_SMTP_PORT", 25, "SMTP port."),
+    Setting("COMMENTS_SMTP_USER", "", "SMTP user name, if the server wants one."),
+    Setting("COMMENTS_SMTP_PASSWORD", "", "SMTP password.", secret=True),
+    Setting("COMMENTS_SMTP_STARTTLS", False, "Upgrade the SMTP connection with STARTTLS."),
+    Setting("COMMENTS_SMTP_FROM", "comments@localhost", "Sender address of notifications."),
+    Setting(
         "COMMENTS_API_URL",
         "/api/comments",
         "Where the comment form posts (absolute in production).",
@@ -156,11 +200,13 @@ class Settings(Mapping[str, Any]):
 
     @classmethod
     def load(cls, path: str | Path = "pelicanconf.py", environ: Mapping[str, str] | None = None):
-        """Read a Pelican settings file the way Pelican does (run it, keep its globals)."""
+        """Read a Pelican settings file as Pelican does: its defaults, paths made absolute."""
+        from pelican.settings import read_settings
+
         path = Path(path)
         if not path.is_file():
             raise SettingsError(f"settings file not found: {path}")
-        return cls.resolve(runpy.run_path(str(path)), environ)
+        return cls.resolve(read_settings(str(path)), environ)
 
     @property
     def site_origin(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from fakeakismet import FakeAkismet, running_fake_akismet
 from pelican import Pelican
 from pelican.settings import read_settings
+from servers import Project, make_project, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -91,3 +93,44 @@ def fake_akismet() -> Iterator[FakeAkismet]:
     """A loopback server speaking the Akismet API; point the real client at it."""
     with running_fake_akismet() as fake:
         yield fake
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """A throwaway copy of the blog: its own content, output, database and settings file."""
+    return make_project(tmp_path / "blog")
+
+
+@dataclass
+class LiveService:
+    url: str
+    service: object
+    settings: object
+    project: Project
+
+
+@pytest.fixture
+def start_service(project: Project) -> Iterator[Callable[..., LiveService]]:
+    """Start the comment service (and the site) on a free 127.0.0.1 port, with env overrides."""
+    from moderation.service import build_service
+    from moderation.settings import Settings
+    from moderation.web.app import create_app
+
+    with ExitStack() as stack:
+
+        def start(rebuild: bool = False, **environ: str) -> LiveService:
+            settings = Settings.load(
+                project.settings_file, environ={"COMMENTS_RATE_LIMIT": "1000", **environ}
+            )
+            service = build_service(settings, project.settings_file, rebuild=rebuild)
+            stack.callback(service.store.close)
+            app = create_app(service, settings, site_dir=project.output)
+            return LiveService(stack.enter_context(serving(app)), service, settings, project)
+
+        yield start
+
+
+@pytest.fixture
+def live_server(start_service: Callable[..., LiveService]) -> LiveService:
+    """The comment service with the test defaults."""
+    return start_service()

@@ -33,9 +33,16 @@ class Document:
 
 
 def parse(path: Path) -> Document:
-    """Parse as a browser does and keep the parser's error list (unclosed tags, stray ends…)."""
+    """Parse a file as a browser does and keep the parser's errors (unclosed tags, stray ends…)."""
+    return parse_html(path.read_bytes(), path)
+
+
+def parse_html(markup: str | bytes, path: Path = Path("<response>")) -> Document:
     parser = html5lib.HTMLParser(tree=html5lib.getTreeBuilder("etree"), namespaceHTMLElements=False)
-    root = parser.parse(path.read_bytes(), transport_encoding="utf-8")
+    if isinstance(markup, bytes):
+        root = parser.parse(markup, transport_encoding="utf-8")
+    else:
+        root = parser.parse(markup)
     errors = [f"{line}:{col} {code} {data}" for (line, col), code, data in parser.errors]
     return Document(path, root, errors)
 

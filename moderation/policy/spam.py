@@ -7,7 +7,6 @@ spam-text model. Codes all begin with `spam.`.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from collections import OrderedDict
@@ -15,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..formtoken import FormTokens, OpenedForm, ReplayGuard
-from ..model import PASSED, Outcome, Submission, Verdict
+from ..model import PASSED, Outcome, Submission, Verdict, fingerprint
 from ..sanitize import links_outside_code
 from .spamtext import SpamTextModel
 
@@ -156,15 +155,10 @@ class RecentComments:
         self.window = window
         self.limit = limit
 
-    @staticmethod
-    def fingerprint(submission: Submission) -> str:
-        body = " ".join(submission.body.casefold().split())
-        return hashlib.blake2b(f"{submission.article}\0{body}".encode(), digest_size=16).hexdigest()
-
     def seen_before(self, submission: Submission, now: float | None = None) -> bool:
         """Record this comment; True when the same text came within the window."""
         now = time.monotonic() if now is None else now
-        key = self.fingerprint(submission)
+        key = fingerprint(submission.article, submission.body)
         with self._lock:
             previous = self._seen.pop(key, None)
             self._seen[key] = now

@@ -1,0 +1,161 @@
+"""What the web layer and the CLI share: submit a comment, correct it, decide on it.
+
+Each step is the same whichever door it comes through: validate against what the store
+knows, run the policy, commit, then publish, notify and report to Akismet as the decision
+requires. HTTP and terminal concerns stay in `web` and `cli`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .articles import ArticleIndex
+from .errors import CommentNotFound, IllegalTransition, InvalidSubmission
+from .formtoken import FormTokens
+from .model import Action, Comment, Status, Submission
+from .notify import Notifier
+from .policy import Policy
+from .policy.akismet_check import AkismetCheck, make_client
+from .publish import Publisher, SiteBuilder
+from .settings import Settings
+from .store import Store, open_store
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class CommentService:
+    store: Store
+    policy: Policy
+    articles: ArticleIndex
+    publisher: Publisher
+    notifier: Notifier
+    akismet: AkismetCheck | None = None  # reports moderators' corrections to Akismet
+
+    def submit(self, submission: Submission) -> Comment:
+        """Check and queue a new comment; committed before this returns."""
+        self._validate_target(submission)
+        comment = self.store.add(submission, self.policy.run(submission))
+        self.notifier.new_comment(comment)
+        return comment
+
+    def correct(self, token: str, submission: Submission) -> Comment:
+        """The commenter's corrected version of a held comment, checked again."""
+        original = self.store.by_token(token)
+        if original.status is not Status.HELD:
+            raise IllegalTransition(
+                f"comment {original.id} is {original.status}: only a held comment can be corrected"
+            )
+        # The original's time: duplicate detection then looks only at comments sent before
+        # it, not at the earlier version of this very comment. A correction has no form token.
+        corrected = replace(
+            submission,
+            article=original.article,
+            reply_to=original.reply_to,
+            submitted_at=original.created_at,
+            form_token="",
+        )
+        comment = self.store.resubmit(token, corrected, self.policy.run(corrected))
+        self.notifier.new_comment(comment)
+        return comment
+
+    def decide(self, comment_id: int, action: Action, actor: str, reason: str = "") -> Comment:
+        """A moderator's decision, then its consequences: publish, unpublish, tell, report."""
+        before = self.store.get(comment_id)
+        comment = self.store.decide(comment_id, action, actor, reason)
+        if comment.status is Status.APPROVED:
+            self.publisher.publish(comment)
+        elif before.status is Status.APPROVED:
+            self.publisher.unpublish(comment)
+        if action in (Action.SPAM, Action.HAM) and self.akismet is not None:
+            self.akismet.report(comment.submission(), spam=action is Action.SPAM)
+        if comment.status in (Status.APPROVED, Status.REJECTED):
+            self.notifier.decided(comment)
+        return comment
+
+    def recheck(self, comment_id: int) -> Comment:
+        """Run today's policy again on a held comment (after settings or models changed)."""
+        comment = self.store.get(comment_id)
+        return self.store.recheck(comment_id, self.policy.run(comment.submission()))
+
+    def _validate_target(self, submission: Submission) -> None:
+        if submission.article not in self.articles:
+            raise InvalidSubmission("article", f"there is no article {submission.article!r}", 404)
+        if submission.reply_to is None:
+            return
+        try:
+            parent = self.store.get(submission.reply_to)
+        except CommentNotFound:
+            raise InvalidSubmission(
+                "reply_to", f"there is no comment {submission.reply_to} to reply to"
+            ) from None
+        if parent.article != submission.article:
+            raise InvalidSubmission("reply_to", f"comment {parent.id} belongs to another article")
+        if parent.status is not Status.APPROVED:
+            raise InvalidSubmission("reply_to", f"comment {parent.id} is not published")
+
+
+def project_root(settings: Settings) -> Path:
+    """The folder of the settings file: relative paths in settings start there."""
+    return Path(settings["PATH"]).parent
+
+
+def database_url(settings: Settings) -> str:
+    """COMMENTS_DATABASE_URL with a relative SQLite path anchored at the project folder."""
+    url = settings["COMMENTS_DATABASE_URL"]
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+        return prefix + str(project_root(settings) / url[len(prefix) :])
+    return url
+
+
+def secret_key(settings: Settings) -> str:
+    """COMMENTS_SECRET, or a random key kept in var/ so local runs need no set-up."""
+    if settings["COMMENTS_SECRET"]:
+        return settings["COMMENTS_SECRET"]
+    path = project_root(settings) / "var" / "secret.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(32))
+    return path.read_text().strip()
+
+
+def build_service(
+    settings: Settings, settings_file: Path, *, rebuild: bool = True
+) -> CommentService:
+    """Everything the service needs, wired from the settings; the CLI and the web app share it."""
+    store = open_store(database_url(settings))
+    akismet = akismet_from_settings(settings)
+    policy = Policy.from_settings(
+        settings,
+        tokens=FormTokens(secret_key(settings), settings["COMMENTS_FORM_MAX_AGE"]),
+        seen_before=store.seen_before,
+        akismet_check=akismet,
+    )
+    content = Path(settings["PATH"])
+    builder = (
+        SiteBuilder(settings_file, content, Path(settings["OUTPUT_PATH"])) if rebuild else None
+    )
+    return CommentService(
+        store=store,
+        policy=policy,
+        articles=ArticleIndex.from_settings(settings),
+        publisher=Publisher(content / "comments", builder, settings["COMMENTS_PUBLISH_DELAY"]),
+        notifier=Notifier(settings),
+        akismet=akismet,
+    )
+
+
+def akismet_from_settings(settings: Settings) -> AkismetCheck | None:
+    if not settings["COMMENTS_AKISMET_KEY"]:
+        return None
+    client = make_client(
+        settings["COMMENTS_AKISMET_KEY"], settings.site_origin, settings["COMMENTS_AKISMET_TIMEOUT"]
+    )
+    return AkismetCheck(client, settings.permalink)

@@ -1,0 +1,130 @@
+"""The queue's contract: what the web service and the `moderate` command may ask of a store.
+
+Callers depend on `Store`, never on a backend, so PostgreSQL can be added next to SQLite without
+touching them. Every method is safe to call from many threads at once.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Protocol
+
+from ..model import Action, AuditEntry, Comment, Review, Status, Submission
+
+
+class Store(Protocol):
+    """The comment queue: every comment, its status, and an audit row for every change."""
+
+    def add(self, submission: Submission, review: Review) -> Comment:
+        """Keep a new comment with the status its review earns, before the reader gets an answer.
+
+        The comment and its "submitted" audit row commit together. A `reply_to` must name a
+        comment on the same article (`CommentNotFound` otherwise): the intake checks it, the
+        store enforces it.
+        """
+        ...
+
+    def get(self, comment_id: int) -> Comment:
+        """The comment with that id, or `CommentNotFound`."""
+        ...
+
+    def by_token(self, token: str) -> Comment:
+        """The comment behind a status-page token, or `CommentNotFound`."""
+        ...
+
+    def queue(
+        self,
+        status: Status | None = None,
+        article: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Comment]:
+        """One page of the moderation queue, newest first."""
+        ...
+
+    def count(self, status: Status | None = None, article: str | None = None) -> int:
+        """How many comments `queue` would list without paging."""
+        ...
+
+    def decide(self, comment_id: int, action: Action, actor: str, reason: str = "") -> Comment:
+        """A moderator's decision: the move `TRANSITIONS` allows, and its audit row, or nothing.
+
+        The status is read and changed in one write transaction, so of two moderators deciding
+        at once exactly one wins; the other gets `IllegalTransition`. `Action.RESUBMIT` is the
+        commenter's move and goes through `resubmit`.
+        """
+        ...
+
+    def resubmit(self, token: str, submission: Submission, review: Review) -> Comment:
+        """The commenter's correction of a held comment replaces it; the old version is kept.
+
+        The article and the reply-to stay those of the original: a correction changes the
+        words, not the place. Not held → `IllegalTransition`.
+        """
+        ...
+
+    def revisions(self, comment_id: int) -> list[Comment]:
+        """The versions a commenter replaced, oldest first, so a moderator can see what changed.
+
+        Each is the comment as it stood before that correction: its name, address, e-mail,
+        body, review and status; `updated_at` is when it was replaced.
+        """
+        ...
+
+    def recheck(self, comment_id: int, review: Review) -> Comment:
+        """A fresh review of a held comment (Akismet was down, the rules changed).
+
+        The status follows the new verdict. Only held comments: a moderator's or the spam
+        filter's decision is not undone by a re-run. Not held → `IllegalTransition`.
+        """
+        ...
+
+    def seen_before(
+        self, submission: Submission, window_seconds: float = 86400, exclude_id: int | None = None
+    ) -> bool:
+        """Whether an earlier comment had the same text on the same article within the window.
+
+        Only comments created strictly before `submission.submitted_at` count: the first copy
+        is the original, and the re-check of a stored comment (`Comment.submission()` carries
+        its creation time) sees neither itself nor later copies. The intake calls this before
+        `add`; a resubmit, sent later than its comment, passes that comment's id as
+        `exclude_id`.
+        """
+        ...
+
+    def audit_log(self, limit: int = 50, comment_id: int | None = None) -> list[AuditEntry]:
+        """The latest audit entries, newest first; of one comment when `comment_id` is given."""
+        ...
+
+    def stats(self) -> dict[str, int]:
+        """How many comments each status holds; every status is a key, even at zero."""
+        ...
+
+    def purge_spam(self, older_than: timedelta) -> int:
+        """Delete spam left unreviewed that long (and its audit rows); returns how many."""
+        ...
+
+    def erase_client_data(self, older_than: timedelta) -> int:
+        """Blank IP address, user agent and referrer collected that long ago; returns how many.
+
+        The retention promise (COMMENTS_CLIENT_DATA_DAYS) is kept by running this daily.
+        """
+        ...
+
+    def export_email(self, email: str) -> list[dict[str, object]]:
+        """Everything kept about an e-mail address, JSON-serialisable, for an access request."""
+        ...
+
+    def erase_email(self, email: str) -> list[Comment]:
+        """Forget an e-mail address: delete its unpublished comments, anonymise the published.
+
+        Approved comments stay (they are part of the published conversation) with e-mail, IP
+        address, user agent and referrer blanked and their earlier revisions deleted. Returns
+        every affected comment as it stood before, so the caller can also unpublish the
+        approved ones when the commenter asks for that.
+        """
+        ...
+
+    def close(self) -> None:
+        """Release the database; the store cannot be used afterwards."""
+        ...

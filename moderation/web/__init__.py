@@ -1,0 +1,1 @@
+"""The comment service over HTTP: intake, status pages, moderator pages."""

@@ -1,0 +1,126 @@
+"""The ASGI application: routes, middleware and error pages, built from the settings file.
+
+`uvicorn moderation.web.app:app_from_environment --factory` serves it; `moderate serve`
+does the same with command-line options. With a site folder, it also serves the built
+blog, so one process and one port give readers both.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from ..errors import CommentNotFound, IllegalTransition, InvalidSubmission
+from ..formtoken import FormTokens
+from ..service import CommentService, build_service, secret_key
+from ..settings import Settings
+from . import intake, status
+from .forms import RateLimited, wants_json
+from .security import ClientAddress, RateLimiter, SecurityHeaders
+
+HERE = Path(__file__).parent
+
+
+def create_app(
+    service: CommentService,
+    settings: Settings,
+    *,
+    site_dir: Path | None = None,
+    production: bool = False,
+) -> Starlette:
+    routes = [
+        Route("/api/comments", intake.submit, methods=["POST"]),
+        Route("/api/comments/token", intake.form_token, methods=["GET"]),
+        Route("/api/comments/{token}", status.status_json, methods=["GET", "POST"]),
+        Route("/comments/{token}", status.status_page, methods=["GET", "POST"]),
+        Mount("/comments-assets", StaticFiles(directory=HERE / "static"), name="assets"),
+        Route("/healthz", health, methods=["GET"]),
+    ]
+    if site_dir is not None:
+        routes.append(Mount("/", StaticFiles(directory=site_dir, html=True, check_dir=False)))
+    origins = sorted({settings.site_origin, *settings["COMMENTS_ALLOWED_ORIGINS"]} - {""})
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(SecurityHeaders, production=production),
+            Middleware(
+                CORSMiddleware,
+                allow_origins=origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["Content-Type"],
+                max_age=600,
+            ),
+        ],
+        exception_handlers={
+            InvalidSubmission: invalid_submission,
+            CommentNotFound: not_found,
+            IllegalTransition: conflict,
+        },
+    )
+    state = app.state
+    state.settings = settings
+    state.service = service
+    state.tokens = FormTokens(secret_key(settings), settings["COMMENTS_FORM_MAX_AGE"])
+    state.limiter = RateLimiter(settings["COMMENTS_RATE_LIMIT"], settings["COMMENTS_RATE_WINDOW"])
+    state.client_address = ClientAddress(settings["COMMENTS_TRUSTED_PROXIES"])
+    state.max_request_bytes = settings["COMMENTS_MAX_REQUEST_BYTES"]
+    state.templates = Jinja2Templates(directory=HERE / "templates")
+    state.templates.env.globals["site_name"] = settings.get("SITENAME", "")
+    state.templates.env.globals["site_url"] = settings.site_origin or "/"
+    service_url = settings["COMMENTS_SERVICE_URL"].rstrip("/")
+    state.status_url = lambda request, token: f"{service_url}/comments/{token}"
+    return app
+
+
+def app_from_environment() -> Starlette:
+    """For uvicorn's --factory: settings file and options from MODERATE_* variables."""
+    settings_file = Path(os.environ.get("MODERATE_SETTINGS", "pelicanconf.py")).resolve()
+    settings = Settings.load(settings_file)
+    site = os.environ.get("MODERATE_SITE_DIR")
+    return create_app(
+        build_service(settings, settings_file),
+        settings,
+        site_dir=Path(site) if site else None,
+        production=os.environ.get("MODERATE_PRODUCTION", "") == "1",
+    )
+
+
+async def health(request: Request) -> Response:
+    return PlainTextResponse("ok")
+
+
+def _error(request: Request, status_code: int, message: str, field: str = "") -> Response:
+    if wants_json(request):
+        body = {"error": message, **({"field": field} if field else {})}
+        return JSONResponse(body, status_code=status_code)
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "error.html",
+        {"status_code": status_code, "message": message, "field": field},
+        status_code=status_code,
+    )
+
+
+async def invalid_submission(request: Request, error: Exception) -> Response:
+    assert isinstance(error, InvalidSubmission)
+    response = _error(request, error.status, f"{error.field}: {error.message}", error.field)
+    if isinstance(error, RateLimited):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+async def not_found(request: Request, error: Exception) -> Response:
+    return _error(request, 404, "No comment here: check the address of your status page.")
+
+
+async def conflict(request: Request, error: Exception) -> Response:
+    return _error(request, 409, str(error))
