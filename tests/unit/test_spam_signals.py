@@ -85,7 +85,7 @@ def test_replayed_token_is_spam(tokens) -> None:
 @pytest.mark.parametrize(
     ("body", "held"),
     [
-        ("See https://a.example and https://b.example for more.", True),
+        ("See https://a-shop.com and https://b-shop.org for more.", True),
         ("[one](https://a.example) and www.b-example.com", True),
         ("Only one: https://a.example", False),
         ("Ping `10.0.0.1` and `https://intranet.example`, then https://a.example", False),
