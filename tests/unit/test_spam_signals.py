@@ -6,7 +6,6 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from moderation.policy.spamtext import SpamTextModel
 
 from moderation.formtoken import FormTokens, ReplayGuard
 from moderation.model import Submission, Verdict
@@ -19,6 +18,7 @@ from moderation.policy.spam import (
     SpamTextCheck,
     WordListCheck,
 )
+from moderation.policy.spamtext import SpamTextModel
 
 COMMENT = Submission(
     article="coffee-rule",
