@@ -93,7 +93,11 @@ def serving(app, deadline: float = 10.0) -> Iterator[str]:
     """Run an ASGI app with uvicorn in a thread on a free loopback port; yield its base URL."""
     sock = free_socket()
     server = uvicorn.Server(
-        uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+        # proxy_headers off, as in `moderate serve`: uvicorn would otherwise believe any
+        # X-Forwarded-For from 127.0.0.1; our ClientAddress decides whom to trust.
+        uvicorn.Config(
+            app, log_level="warning", lifespan="off", access_log=False, proxy_headers=False
+        )
     )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

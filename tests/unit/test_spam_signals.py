@@ -77,7 +77,9 @@ def test_token_for_another_article_is_spam(tokens) -> None:
 
 def test_replayed_token_is_spam(tokens) -> None:
     check = FormTokenCheck(tokens, ReplayGuard(), min_seconds=0)
-    submission = replace(COMMENT, form_token=tokens.issue("coffee-rule"))
+    submission = replace(
+        COMMENT, form_token=tokens.issue("coffee-rule"), submitted_at=datetime.now(UTC)
+    )
     assert check(submission).passed
     assert check(submission).code == "spam.replayed-form"
 
