@@ -1,67 +1,16 @@
-"""Shared fixtures: real Pelican builds of the blog (and of small test sites) in temp folders."""
+"""Shared fixtures: real Pelican builds, a real comment service on loopback, a fake Akismet."""
 
 from __future__ import annotations
 
-import logging
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from builds import CONTENT, Build, build_site
 from fakeakismet import FakeAkismet, running_fake_akismet
-from pelican import Pelican
-from pelican.settings import read_settings
-from servers import Project, make_project, serving
-
-ROOT = Path(__file__).resolve().parent.parent
-CONTENT = ROOT / "content"
-
-
-@dataclass
-class Build:
-    """A finished build: where it went and what it logged at WARNING or above."""
-
-    output: Path
-    settings: dict
-    messages: list[str] = field(default_factory=list)
-
-    def page(self, relative: str) -> Path:
-        path = self.output / relative
-        return path / "index.html" if path.is_dir() else path
-
-
-class _Collector(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(level=logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-def build_site(
-    content: Path, output: Path, settings_file: str = "pelicanconf.py", **override
-) -> Build:
-    """Build with the project's settings, theme and plugins; only the paths differ."""
-    settings = read_settings(
-        str(ROOT / settings_file),
-        override={
-            "PATH": str(content),
-            "OUTPUT_PATH": str(output),
-            "CACHE_PATH": str(output.parent / f"{output.name}-cache"),
-            **override,
-        },
-    )
-    collector = _Collector()
-    root = logging.getLogger()
-    root.addHandler(collector)
-    try:
-        Pelican(settings).run()
-    finally:
-        root.removeHandler(collector)
-    return Build(output=output, settings=settings, messages=collector.messages)
+from servers import LiveService, Project, make_project, serving
 
 
 @pytest.fixture(scope="session")
@@ -99,14 +48,6 @@ def fake_akismet() -> Iterator[FakeAkismet]:
 def project(tmp_path: Path) -> Project:
     """A throwaway copy of the blog: its own content, output, database and settings file."""
     return make_project(tmp_path / "blog")
-
-
-@dataclass
-class LiveService:
-    url: str
-    service: object
-    settings: object
-    project: Project
 
 
 @pytest.fixture

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import uvicorn
 
+from moderation.service import CommentService
+from moderation.settings import Settings
+
 ROOT = Path(__file__).resolve().parent.parent
 
 SETTINGS_TEMPLATE = """\
@@ -59,6 +62,14 @@ class Project:
 
     def article_page(self, slug: str) -> Path:
         return self.output / "posts" / slug / "index.html"
+
+
+@dataclass
+class LiveService:
+    url: str
+    service: CommentService
+    settings: Settings
+    project: Project
 
 
 def make_project(root: Path, extra_settings: str = "") -> Project:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import pytest
-from conftest import CONTENT, Build
+from builds import CONTENT, Build
 from sitecheck import html_files, parse, resolve
 
 ATOM = "{http://www.w3.org/2005/Atom}"
