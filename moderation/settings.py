@@ -130,6 +130,17 @@ SETTINGS: tuple[Setting, ...] = (
         "Proxy addresses (or networks) whose X-Forwarded-For is believed.",
     ),
     Setting(
+        "COMMENTS_SESSION_HOURS",
+        12,
+        "Hours a moderator stays logged in to /moderate before logging in again.",
+    ),
+    Setting(
+        "COMMENTS_LOGIN_ATTEMPTS",
+        5,
+        "Failed logins allowed per client address and per username in the window; then 429.",
+    ),
+    Setting("COMMENTS_LOGIN_WINDOW", 900, "The failed-login limit's window, in seconds."),
+    Setting(
         "COMMENTS_ALLOWED_ORIGINS",
         [],
         "Origins allowed to post from a browser (CORS), besides the site's own.",

@@ -6,10 +6,22 @@ touching them. Every method is safe to call from many threads at once.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from ..model import Action, AuditEntry, Comment, Review, Status, Submission
+
+
+@dataclass(frozen=True)
+class ModeratorSession:
+    """A logged-in moderator: who, the form token their pages carry, and until when."""
+
+    username: str
+    csrf: str
+    created_at: datetime
+    expires_at: datetime
 
 
 class Store(Protocol):
@@ -34,15 +46,17 @@ class Store(Protocol):
 
     def queue(
         self,
-        status: Status | None = None,
+        status: Status | Collection[Status] | None = None,
         article: str | None = None,
         limit: int = 50,
         offset: int = 0,
     ) -> list[Comment]:
-        """One page of the moderation queue, newest first."""
+        """One page of the moderation queue, newest first; of one status or of several."""
         ...
 
-    def count(self, status: Status | None = None, article: str | None = None) -> int:
+    def count(
+        self, status: Status | Collection[Status] | None = None, article: str | None = None
+    ) -> int:
         """How many comments `queue` would list without paging."""
         ...
 
@@ -107,7 +121,8 @@ class Store(Protocol):
     def erase_client_data(self, older_than: timedelta) -> int:
         """Blank IP address, user agent and referrer collected that long ago; returns how many.
 
-        The retention promise (COMMENTS_CLIENT_DATA_DAYS) is kept by running this daily.
+        Login attempts that old are deleted too (they hold IP addresses); the count is of
+        comments. The retention promise (COMMENTS_CLIENT_DATA_DAYS) is kept by running this daily.
         """
         ...
 
@@ -122,6 +137,48 @@ class Store(Protocol):
         address, user agent and referrer blanked and their earlier revisions deleted. Returns
         every affected comment as it stood before, so the caller can also unpublish the
         approved ones when the commenter asks for that.
+        """
+        ...
+
+    def set_password(self, username: str, password_hash: str) -> bool:
+        """Add a moderator, or change their password and end their sessions; True when new.
+
+        The store receives the hash (`moderation.passwords`), never the password.
+        """
+        ...
+
+    def remove_moderator(self, username: str) -> bool:
+        """Delete a moderator and their sessions; False when there was none by that name."""
+        ...
+
+    def password_hash(self, username: str) -> str | None:
+        """The stored hash to check a login against; None for an unknown username."""
+        ...
+
+    def start_session(
+        self, token_hash: str, username: str, csrf: str, lifetime: timedelta
+    ) -> ModeratorSession:
+        """Remember a login under the SHA-256 of its cookie token; expired sessions go."""
+        ...
+
+    def session(self, token_hash: str) -> ModeratorSession | None:
+        """The live session with that token hash; None when unknown or expired."""
+        ...
+
+    def end_session(self, token_hash: str) -> None:
+        """Log out: the token stops working at once."""
+        ...
+
+    def record_login(self, username: str, ip: str, succeeded: bool) -> None:
+        """Keep one login attempt (never its password) for the rate limit and the record."""
+        ...
+
+    def login_failures(
+        self, window: timedelta, *, username: str | None = None, ip: str | None = None
+    ) -> list[datetime]:
+        """When the failed logins of the last `window` happened, oldest first.
+
+        Of one username or of one client address: give exactly one of the two.
         """
         ...
 

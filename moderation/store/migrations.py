@@ -92,7 +92,55 @@ def add_revisions_and_audit_index(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX audit_comment ON audit (comment_id)")
 
 
-MIGRATIONS: tuple[Migration, ...] = (create_comments_and_audit, add_revisions_and_audit_index)
+def add_moderators_and_sessions(db: sqlite3.Connection) -> None:
+    """Version 3: moderators who log in to the web page, their sessions and login attempts.
+
+    A session's id is the SHA-256 of the cookie's token, so a copy of the database does not
+    log anyone in. Login attempts (never the password) are kept for the rate limit and the
+    record; they hold an IP address, so `erase_client_data` deletes them with the rest.
+    """
+    db.execute(
+        """
+        CREATE TABLE moderators (
+            username TEXT PRIMARY KEY,
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            username TEXT NOT NULL REFERENCES moderators(username) ON DELETE CASCADE,
+            csrf TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX sessions_username ON sessions (username)")
+    db.execute("CREATE INDEX sessions_expiry ON sessions (expires_at)")
+    db.execute(
+        """
+        CREATE TABLE login_attempts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            username TEXT NOT NULL,
+            ip TEXT NOT NULL,
+            succeeded INTEGER NOT NULL CHECK (succeeded IN (0, 1))
+        )
+        """
+    )
+    db.execute("CREATE INDEX login_attempts_ip ON login_attempts (ip, at)")
+    db.execute("CREATE INDEX login_attempts_username ON login_attempts (username, at)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    create_comments_and_audit,
+    add_revisions_and_audit_index,
+    add_moderators_and_sessions,
+)
 
 
 def migrate(db: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import secrets
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -32,8 +32,8 @@ from ..model import (
     fingerprint,
     status_for,
 )
-from . import privacy
-from .base import Store
+from . import accounts, privacy
+from .base import ModeratorSession, Store
 from .migrations import migrate
 from .rows import (
     audit_entry_from_row,
@@ -127,7 +127,7 @@ class SQLiteStore(Store):
 
     def queue(
         self,
-        status: Status | None = None,
+        status: Status | Collection[Status] | None = None,
         article: str | None = None,
         limit: int = 50,
         offset: int = 0,
@@ -141,7 +141,9 @@ class SQLiteStore(Store):
             ).fetchall()
         return [comment_from_row(row) for row in rows]
 
-    def count(self, status: Status | None = None, article: str | None = None) -> int:
+    def count(
+        self, status: Status | Collection[Status] | None = None, article: str | None = None
+    ) -> int:
         where, params = _filters(status, article)
         with self._connection() as db:
             return db.execute(f"SELECT count(*) FROM comments {where}", params).fetchall()[0][0]
@@ -309,6 +311,7 @@ class SQLiteStore(Store):
 
     def erase_client_data(self, older_than: timedelta) -> int:
         with self._write() as db:
+            accounts.forget_login_attempts(db, self._clock() - older_than)
             return privacy.erase_client_data(db, self._clock() - older_than)
 
     def export_email(self, email: str) -> list[dict[str, object]]:
@@ -319,6 +322,45 @@ class SQLiteStore(Store):
     def erase_email(self, email: str) -> list[Comment]:
         with self._write() as db:
             return privacy.erase_email(db, email, self._clock())
+
+    def set_password(self, username: str, password_hash: str) -> bool:
+        with self._write() as db:
+            return accounts.set_password(db, username, password_hash, self._clock())
+
+    def remove_moderator(self, username: str) -> bool:
+        with self._write() as db:
+            return accounts.remove_moderator(db, username)
+
+    def password_hash(self, username: str) -> str | None:
+        with self._connection() as db:
+            return accounts.password_hash(db, username)
+
+    def start_session(
+        self, token_hash: str, username: str, csrf: str, lifetime: timedelta
+    ) -> ModeratorSession:
+        with self._write() as db:
+            return accounts.start_session(db, token_hash, username, csrf, self._clock(), lifetime)
+
+    def session(self, token_hash: str) -> ModeratorSession | None:
+        with self._connection() as db:
+            return accounts.session(db, token_hash, self._clock())
+
+    def end_session(self, token_hash: str) -> None:
+        with self._write() as db:
+            accounts.end_session(db, token_hash)
+
+    def record_login(self, username: str, ip: str, succeeded: bool) -> None:
+        with self._write() as db:
+            accounts.record_login(db, username, ip, succeeded, self._clock())
+
+    def login_failures(
+        self, window: timedelta, *, username: str | None = None, ip: str | None = None
+    ) -> list[datetime]:
+        if (username is None) == (ip is None):
+            raise ValueError("login_failures: give a username or an ip, not both or neither")
+        column, value = ("username", username) if ip is None else ("ip", ip)
+        with self._connection() as db:
+            return accounts.login_failures(db, self._clock() - window, column, str(value))
 
     def close(self) -> None:
         with self._lock:
@@ -388,13 +430,16 @@ def _held(row: sqlite3.Row, verb: str) -> Status:
     return current
 
 
-def _filters(status: Status | None, article: str | None) -> tuple[str, list[object]]:
+def _filters(
+    status: Status | Collection[Status] | None, article: str | None
+) -> tuple[str, list[object]]:
     """The WHERE clause of a queue listing, built from fixed fragments only."""
     clauses: list[str] = []
     params: list[object] = []
     if status is not None:
-        clauses.append("status = ?")
-        params.append(Status(status).value)
+        statuses = [status] if isinstance(status, str) else list(status)
+        clauses.append(f"status IN ({', '.join('?' * len(statuses))})")
+        params.extend(Status(s).value for s in statuses)
     if article is not None:
         clauses.append("article = ?")
         params.append(article)

@@ -23,7 +23,7 @@ from ..errors import CommentNotFound, IllegalTransition, InvalidSubmission
 from ..formtoken import FormTokens
 from ..service import CommentService, build_service, secret_key
 from ..settings import Settings
-from . import intake, status
+from . import intake, moderate, status
 from .forms import RateLimited, wants_json
 from .security import ClientAddress, RateLimiter, SecurityHeaders
 
@@ -44,6 +44,7 @@ def create_app(
         Route("/comments/{token}", status.status_page, methods=["GET", "POST"]),
         Mount("/comments-assets", StaticFiles(directory=HERE / "static"), name="assets"),
         Route("/healthz", health, methods=["GET"]),
+        *moderate.routes(production=production),
     ]
     if site_dir is not None:
         routes.append(Mount("/", StaticFiles(directory=site_dir, html=True, check_dir=False)))
@@ -75,7 +76,7 @@ def create_app(
     state.max_request_bytes = settings["COMMENTS_MAX_REQUEST_BYTES"]
     state.templates = Jinja2Templates(directory=HERE / "templates")
     state.templates.env.globals["site_name"] = settings.get("SITENAME", "")
-    state.templates.env.globals["site_url"] = settings.site_origin or "/"
+    state.templates.env.globals["site_url"] = settings.site_origin  # may be "": "/" then
     service_url = settings["COMMENTS_SERVICE_URL"].rstrip("/")
     state.status_url = lambda request, token: f"{service_url}/comments/{token}"
     return app

@@ -1,0 +1,101 @@
+"""Moderator accounts in SQLite: password hashes, login sessions and login attempts.
+
+Each function runs inside the caller's transaction. The store keeps only what a stolen copy of
+the database cannot log in with: scrypt hashes of passwords, SHA-256 hashes of session tokens.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta
+
+from .base import ModeratorSession
+from .rows import iso, one, parse_time
+
+
+def set_password(db: sqlite3.Connection, username: str, password_hash: str, now: datetime) -> bool:
+    existed = one(db, "SELECT 1 FROM moderators WHERE username = ?", username) is not None
+    db.execute(
+        "INSERT INTO moderators (username, password_hash, created_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash",
+        (username, password_hash, iso(now)),
+    )
+    # A new password ends every session of the old one: a leaked password stops working at once.
+    db.execute("DELETE FROM sessions WHERE username = ?", (username,))
+    return not existed
+
+
+def remove_moderator(db: sqlite3.Connection, username: str) -> bool:
+    # Their sessions go with them (ON DELETE CASCADE); their audit rows stay, by name.
+    return db.execute("DELETE FROM moderators WHERE username = ?", (username,)).rowcount > 0
+
+
+def password_hash(db: sqlite3.Connection, username: str) -> str | None:
+    row = one(db, "SELECT password_hash FROM moderators WHERE username = ?", username)
+    return row["password_hash"] if row else None
+
+
+def start_session(
+    db: sqlite3.Connection,
+    token_hash: str,
+    username: str,
+    csrf: str,
+    now: datetime,
+    lifetime: timedelta,
+) -> ModeratorSession:
+    db.execute("DELETE FROM sessions WHERE expires_at <= ?", (iso(now),))
+    row = one(
+        db,
+        "INSERT INTO sessions (id, username, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)"
+        " RETURNING *",
+        token_hash,
+        username,
+        csrf,
+        iso(now),
+        iso(now + lifetime),
+    )
+    assert row is not None
+    return _session(row)
+
+
+def session(db: sqlite3.Connection, token_hash: str, now: datetime) -> ModeratorSession | None:
+    row = one(db, "SELECT * FROM sessions WHERE id = ? AND expires_at > ?", token_hash, iso(now))
+    return _session(row) if row else None
+
+
+def end_session(db: sqlite3.Connection, token_hash: str) -> None:
+    db.execute("DELETE FROM sessions WHERE id = ?", (token_hash,))
+
+
+def record_login(
+    db: sqlite3.Connection, username: str, ip: str, succeeded: bool, now: datetime
+) -> None:
+    db.execute(
+        "INSERT INTO login_attempts (at, username, ip, succeeded) VALUES (?, ?, ?, ?)",
+        (iso(now), username, ip, int(succeeded)),
+    )
+
+
+def login_failures(
+    db: sqlite3.Connection, since: datetime, column: str, value: str
+) -> list[datetime]:
+    """Failed attempts since then whose `column` (ip or username: code's choice) is `value`."""
+    rows = db.execute(
+        f"SELECT at FROM login_attempts WHERE {column} = ? AND at > ? AND succeeded = 0"
+        " ORDER BY at",
+        (value, iso(since)),
+    ).fetchall()
+    return [parse_time(row["at"]) for row in rows]
+
+
+def forget_login_attempts(db: sqlite3.Connection, cutoff: datetime) -> int:
+    return db.execute("DELETE FROM login_attempts WHERE at < ?", (iso(cutoff),)).rowcount
+
+
+def _session(row: sqlite3.Row) -> ModeratorSession:
+    return ModeratorSession(
+        username=row["username"],
+        csrf=row["csrf"],
+        created_at=parse_time(row["created_at"]),
+        expires_at=parse_time(row["expires_at"]),
+    )
