@@ -34,7 +34,7 @@ EXTRA_PATH_METADATA = {
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["embeds"]
+PLUGINS = ["embeds", "comments"]
 
 # Pages link relatively, so `output/` works from any port or folder; feeds, canonical links,
 # Open Graph, JSON-LD and the sitemap need an absolute address, the local server's here.
@@ -102,6 +102,12 @@ MENUITEMS = [("Archives", "archives/"), ("Topics", "categories/")]
 DISPLAY_PAGES_ON_MENU = True
 DISPLAY_CATEGORIES_ON_MENU = False
 READING_WORDS_PER_MINUTE = 220
+
+# Published comments: content/<COMMENTS_PATH>/<article-slug>/<id>.md, threaded to this depth.
+COMMENTS_PATH = "comments"
+COMMENTS_THREAD_DEPTH = 4
+COMMENTS_FEED_ATOM = "feeds/comments.atom.xml"
+COMMENTS_ARTICLE_FEED_ATOM = "feeds/comments/{slug}.atom.xml"
 
 # The comment form posts here. Under `make run` the comment service serves the site and this
 # endpoint on the same origin; in production point it at the service's public address.

@@ -146,7 +146,9 @@ def build_service(
         store=store,
         policy=policy,
         articles=ArticleIndex.from_settings(settings),
-        publisher=Publisher(content / "comments", builder, settings["COMMENTS_PUBLISH_DELAY"]),
+        publisher=Publisher(
+            content / settings["COMMENTS_PATH"], builder, settings["COMMENTS_PUBLISH_DELAY"]
+        ),
         notifier=Notifier(settings),
         akismet=akismet,
     )

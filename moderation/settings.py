@@ -106,6 +106,27 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "Score above which a comment is held as uncivil; empty uses the trained threshold.",
     ),
+    # Publishing (the comments plugin)
+    Setting(
+        "COMMENTS_PATH",
+        "comments",
+        "Folder under the content folder holding published comment files.",
+    ),
+    Setting(
+        "COMMENTS_THREAD_DEPTH",
+        4,
+        "Replies nest this deep; deeper replies line up at the last level.",
+    ),
+    Setting(
+        "COMMENTS_FEED_ATOM",
+        "feeds/comments.atom.xml",
+        "The site's feed of recent comments; empty: none.",
+    ),
+    Setting(
+        "COMMENTS_ARTICLE_FEED_ATOM",
+        "feeds/comments/{slug}.atom.xml",
+        "Each article's comment feed; empty: none.",
+    ),
     # Service
     Setting(
         "COMMENTS_DATABASE_URL",
