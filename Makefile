@@ -60,7 +60,7 @@ format: install-test ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: install-test lint ## install what the tests need and run the whole suite
+test: install-test install-browser lint ## install what the tests need (Chromium too) and run the whole suite
 	$(BIN)/pytest
 
 screenshots: install-test install-browser html ## take the README's screenshots into docs/screenshots/
