@@ -9,8 +9,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sitecheck import parse
 
 from moderation.model import Status
+from moderation.publish import SiteBuilder
 
 MODERATE = str(Path(sys.executable).with_name("moderate"))
 COMMENT = {
@@ -145,3 +147,18 @@ def test_every_command_has_help(command: str) -> None:
         [MODERATE, command, "--help"], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0 and "Usage:" in result.stdout
+
+
+def test_approval_writes_the_comment_file_and_rebuilds_the_article(project, live_server) -> None:
+
+    SiteBuilder(project.settings_file, project.content, project.output)()
+    first, second = submit(live_server), submit(live_server, body="A second comment, also civil.")
+    result = moderate(project, "approve", str(first), str(second))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [f"#{first}: approved", f"#{second}: approved"]
+    comment_file = project.comments / COMMENT["article"] / f"{first}.md"
+    text = comment_file.read_text(encoding="utf-8")
+    assert "Approved-By:" in text and COMMENT["email"] not in text
+    page = parse(project.article_page(COMMENT["article"]))
+    assert {f"comment-{first}", f"comment-{second}"} <= page.ids
+    assert not list(comment_file.parent.glob(".tmp-*"))  # written atomically, nothing left over
