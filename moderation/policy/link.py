@@ -149,6 +149,11 @@ def _match(host: str, domains: frozenset[str]) -> str | None:
     return next((s for i in range(len(labels)) if (s := ".".join(labels[i:])) in domains), None)
 
 
+# Characters a URL cannot hold unencoded (RFC 3986); a browser would percent-encode them, so
+# seeing them raw means the address was typed wrong or built to break out of an attribute.
+_NOT_IN_URLS = frozenset('"<>`{}|\\^')
+
+
 def classify_blog_url(url: str, rules: LinkRules) -> Outcome:
     """Hold links whose shape alone shows they are not a public blog; no I/O, no DNS."""
     text = url.strip()
@@ -156,7 +161,7 @@ def classify_blog_url(url: str, rules: LinkRules) -> Outcome:
         return _hold("link.missing")
     detail = f"link {text[:200]!r}"
     if len(text) > 2000 or any(
-        c.isspace() or unicodedata.category(c) in ("Cc", "Cf") for c in text
+        c.isspace() or c in _NOT_IN_URLS or unicodedata.category(c) in ("Cc", "Cf") for c in text
     ):
         return _hold("link.malformed", detail)
     scheme = _SCHEME.match(text)

@@ -23,6 +23,8 @@ HELD = [
     ("https://", "link.malformed", "no-host"),
     ("http:/jane.blog", "link.malformed", "one-slash"),
     ("https://jane .blog/", "link.malformed", "space-in-host"),
+    ('https://eve.example/"><script>alert(1)</script>', "link.malformed", "attribute-breakout"),
+    ("https://eve.example/<b>", "link.malformed", "angle-bracket"),
     ("https://jane.blog/\x00", "link.malformed", "control-character"),
     ("http://[::1", "link.malformed", "broken-ipv6"),
     ("https://jane.blog:99999/", "link.malformed", "port-out-of-range"),

@@ -1,0 +1,72 @@
+"""Threading: published comments of one article into nested replies, oldest first.
+
+A reply hangs under the comment it answers when that comment was published earlier (by date,
+then id); otherwise, as when its parent was held back, unpublished or is dated later, it is
+shown at top level, because a moderator approved it and it reads well on its own. Threads
+nest `max_depth` levels deep; replies below that are shown at the deepest level, among their
+parent's siblings in date order, and marked `flattened` so the page can say whom they answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(eq=False)
+class Node:
+    """One published comment as the templates see it."""
+
+    id: int
+    author: str
+    url: str
+    date: datetime
+    html: str  # from moderation.sanitize.render, and from nothing else
+    text: str = ""  # plain text of `html`, for structured data
+    verified: bool = False
+    reply_to: int | None = None  # as written in the comment file
+    parent: Node | None = None  # the published comment it answers, if shown as a reply
+    depth: int = 1
+    flattened: bool = False  # shown at the deepest level, not under `parent` itself
+    replies: list[Node] = field(default_factory=list)
+
+
+def order(node: Node) -> tuple[datetime, int]:
+    """Oldest first; the id settles comments stamped with the same second."""
+    return node.date, node.id
+
+
+def thread(nodes: Iterable[Node], max_depth: int) -> list[Node]:
+    """Nest one article's comments and return the top-level ones."""
+    max_depth = max(1, max_depth)
+    ordered = sorted(nodes, key=order)
+    by_id = {node.id: node for node in ordered}
+    top: list[Node] = []
+    shown_in: dict[int, list[Node]] = {}  # the list each placed comment was appended to
+    for node in ordered:  # a parent always precedes its replies in this order
+        node.replies = []
+        parent = by_id.get(node.reply_to) if node.reply_to is not None else None
+        if parent is None or order(parent) >= order(node):
+            node.parent, node.depth, node.flattened = None, 1, False
+            siblings = top
+        elif parent.depth < max_depth:
+            node.parent, node.depth, node.flattened = parent, parent.depth + 1, False
+            siblings = parent.replies
+        else:
+            node.parent, node.depth, node.flattened = parent, parent.depth, True
+            siblings = shown_in[parent.id]
+        siblings.append(node)
+        shown_in[node.id] = siblings
+    return top
+
+
+def walk(top: Iterable[Node]) -> list[Node]:
+    """Every comment of a thread, in date order (feeds, structured data, counts)."""
+    found: list[Node] = []
+    pending = list(top)
+    while pending:
+        node = pending.pop()
+        found.append(node)
+        pending.extend(node.replies)
+    return sorted(found, key=order)
