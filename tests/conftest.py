@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 from builds import CONTENT, Build, build_site
+from clock import Clock
 from fakeakismet import FakeAkismet, running_fake_akismet
 from servers import LiveService, Project, make_project, serving
+
+from moderation.store import SQLiteStore
 
 
 @pytest.fixture(scope="session")
@@ -75,3 +78,16 @@ def start_service(project: Project) -> Iterator[Callable[..., LiveService]]:
 def live_server(start_service: Callable[..., LiveService]) -> LiveService:
     """The comment service with the test defaults."""
     return start_service()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def store(tmp_path: Path, clock: Clock) -> Iterator[SQLiteStore]:
+    """A real SQLite file in the test's folder, with a clock the test can move."""
+    opened = SQLiteStore(tmp_path / "comments.sqlite3", clock=clock)
+    yield opened
+    opened.close()

@@ -4,40 +4,22 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from clock import Clock
 
 from moderation.passwords import hash_password
-from moderation.store import SQLiteStore
 
 MODERATE = str(Path(sys.executable).with_name("moderate"))
 START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 HOURS = timedelta(hours=12)
 
 
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(tmp_path: Path, clock: Clock) -> Iterator[SQLiteStore]:
-    opened = SQLiteStore(tmp_path / "comments.sqlite3", clock=clock)
-    yield opened
-    opened.close()
+    return Clock(START)
 
 
 def test_set_password_adds_then_changes(store) -> None:

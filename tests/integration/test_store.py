@@ -9,7 +9,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import replace
@@ -17,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from clock import Clock
 from store_crash_writer import REVIEW as CRASH_REVIEW
 from store_crash_writer import body_for
 
@@ -65,28 +65,6 @@ SPAMMY = Review(
 )
 REVIEW_FOR = {Status.PENDING: PASSING, Status.HELD: HOLDING, Status.SPAM: SPAMMY}
 CRASH_WRITER = Path(__file__).with_name("store_crash_writer.py")
-
-
-class Clock:
-    """The store's notion of now, moved by the test."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(tmp_path: Path, clock: Clock) -> Iterator[SQLiteStore]:
-    store = SQLiteStore(tmp_path / "comments.sqlite3", clock=clock)
-    yield store
-    store.close()
 
 
 def submission(**fields: object) -> Submission:
