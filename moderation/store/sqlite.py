@@ -11,11 +11,12 @@ with "database is locked".
 
 from __future__ import annotations
 
+import fcntl
 import secrets
 import sqlite3
 import threading
 from collections.abc import Callable, Collection, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -65,8 +66,10 @@ class SQLiteStore(Store):
         self._clock = clock
         self._idle: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._writer = threading.Lock()
         self._closed = False
         path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock_file = open(path.with_name(path.name + ".lock"), "a")  # noqa: SIM115
         try:
             with self._connection() as db:
                 migrate(db)
@@ -368,6 +371,7 @@ class SQLiteStore(Store):
             idle, self._idle = self._idle, []
         for db in idle:
             db.close()
+        self._lock_file.close()
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
@@ -400,9 +404,21 @@ class SQLiteStore(Store):
                 if db.in_transaction:
                     db.execute("ROLLBACK")
 
-    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
-        """A write transaction holding SQLite's write lock from its first statement."""
-        return self._transaction("BEGIN IMMEDIATE")
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction holding SQLite's write lock from its first statement.
+
+        Writers first queue on a lock (this process's threads, then other processes through
+        a lock file): SQLite's own busy handler retries with growing sleeps, which made the
+        slowest writes of a burst wait hundreds of milliseconds (docs/benchmarks.md).
+        """
+        with self._writer:
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX)
+            try:
+                with self._transaction("BEGIN IMMEDIATE") as db:
+                    yield db
+            finally:
+                fcntl.flock(self._lock_file, fcntl.LOCK_UN)
 
     def _connect(self) -> sqlite3.Connection:
         # isolation_level=None: the sqlite3 module opens no transactions of its own; ours are

@@ -74,6 +74,9 @@ def create_app(
     state.limiter = RateLimiter(settings["COMMENTS_RATE_LIMIT"], settings["COMMENTS_RATE_WINDOW"])
     state.client_address = ClientAddress(settings["COMMENTS_TRUSTED_PROXIES"])
     state.max_request_bytes = settings["COMMENTS_MAX_REQUEST_BYTES"]
+    state.policy_uses_network = bool(
+        settings["COMMENTS_AKISMET_KEY"] or settings["COMMENTS_VERIFY_LINKS"]
+    )
     state.templates = Jinja2Templates(directory=HERE / "templates")
     state.templates.env.globals["site_name"] = settings.get("SITENAME", "")
     state.templates.env.globals["site_url"] = settings.site_origin  # may be "": "/" then

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from ..model import Comment
+from .dispatch import run_service
 from .forms import parse_submission, wants_json
 from .status import describe
 
@@ -14,7 +14,7 @@ from .status import describe
 async def submit(request: Request) -> Response:
     """Queue a comment; the answer comes only after it is committed."""
     submission = await parse_submission(request)
-    comment = await run_in_threadpool(request.app.state.service.submit, submission)
+    comment = await run_service(request, request.app.state.service.submit, submission)
     return answer(request, comment)
 
 

@@ -8,6 +8,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from ..model import Comment, Status
 from ..sanitize import render
+from .dispatch import run_service
 from .forms import parse_submission
 
 HEADLINES = {
@@ -79,4 +80,4 @@ async def status_json(request: Request) -> Response:
 
 async def correct(request: Request, token: str) -> Comment:
     submission = await parse_submission(request)  # same checks and rate limit as a new one
-    return await run_in_threadpool(request.app.state.service.correct, token, submission)
+    return await run_service(request, request.app.state.service.correct, token, submission)
