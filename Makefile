@@ -63,5 +63,5 @@ format: install-test ## apply ruff's fixes and formatting
 test: install-test install-browser lint ## install what the tests need (Chromium too) and run the whole suite
 	$(BIN)/pytest
 
-screenshots: install-test install-browser html ## take the README's screenshots into docs/screenshots/
-	$(BIN)/python scripts/screenshots.py --site $(OUTPUT) --out docs/screenshots
+screenshots: install-test install-browser ## take the README's screenshots into docs/screenshots/
+	$(BIN)/python scripts/screenshots.py --out docs/screenshots
