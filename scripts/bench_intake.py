@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import hashlib
 import http.server
 import json
 import os
@@ -58,6 +57,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench_policy import model_versions  # noqa: E402  (scripts/ is on sys.path)
 
 from tests.servers import make_project  # noqa: E402
 
@@ -178,15 +179,6 @@ TARGETS = {
         "isso-2-tmpfs", f"Isso {ISSO_VERSION}: gunicorn, 2 sync workers, db on tmpfs", 2, True
     ),
 }
-
-
-def model_versions() -> str:
-    """The policy's model artefacts in use (they are retrained now and then): sha256 prefixes."""
-    folder = ROOT / "moderation" / "policy" / "models"
-    found = sorted(folder.glob("*.json.gz")) if folder.is_dir() else []
-    if not found:
-        return "no model artefacts found"
-    return ", ".join(f"{f.name} {hashlib.sha256(f.read_bytes()).hexdigest()[:12]}" for f in found)
 
 
 def free_port() -> int:
