@@ -1,0 +1,76 @@
+"""What every `moderate` command shares: settings, the service, output helpers."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import click
+
+from ..errors import CommentNotFound, ModerationError
+from ..model import Comment
+from ..settings import Settings
+
+EXIT_INVALID_INPUT = 1
+EXIT_USAGE = 2
+
+
+class SettingsProblem(click.ClickException):
+    exit_code = EXIT_USAGE
+
+
+def load_settings(context: click.Context) -> Settings:
+    try:
+        return Settings.load(context.obj)
+    except ModerationError as error:
+        raise SettingsProblem(str(error)) from error
+
+
+def open_service(context: click.Context, *, rebuild: bool = True):
+    from ..service import build_service
+
+    settings = load_settings(context)
+    try:
+        return settings, build_service(settings, Path(context.obj).resolve(), rebuild=rebuild)
+    except ModerationError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def comment_json(comment: Comment) -> dict[str, object]:
+    return {
+        "id": comment.id,
+        "article": comment.article,
+        "name": comment.name,
+        "url": comment.blog_url,
+        "email": comment.email,
+        "status": comment.status.value,
+        "reply_to": comment.reply_to,
+        "created_at": comment.created_at.isoformat(),
+        "decided_by": comment.decided_by,
+        "decision_reason": comment.decision_reason,
+        "feed": comment.feed,
+        "body": comment.body,
+        **comment.review.as_dict(),
+    }
+
+
+def get_comment(service, comment_id: int) -> Comment:
+    try:
+        return service.store.get(comment_id)
+    except CommentNotFound as error:
+        raise click.ClickException(str(error)) from error
+
+
+STYLES = {
+    "pass": "green",
+    "pending": "cyan",
+    "approved": "green",
+    "hold": "yellow",
+    "held": "yellow",
+    "spam": "red",
+    "rejected": "magenta",
+}
+
+
+def styled(value: StrEnum) -> str:
+    return f"[{STYLES.get(value.value, 'white')}]{value.value}[/]"
