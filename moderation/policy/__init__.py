@@ -15,7 +15,8 @@ from ..formtoken import FormTokens, ReplayGuard
 from ..model import Check, CheckResult, Outcome, Review, Submission, Verdict
 from ..settings import Settings
 from .civility import CivilityBackend, CivilityCheck, load_backend
-from .link import LinkCheck, LinkRules, LinkVerifier
+from .link import LinkCheck, LinkRules
+from .linkverify import LinkVerifier
 from .name import NameCheck, NameRules
 from .spam import (
     DuplicateCheck,

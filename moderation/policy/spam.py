@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..formtoken import FormTokens, OpenedForm, ReplayGuard
+from ..linkscan import links_outside_code
 from ..model import PASSED, Outcome, Submission, Verdict, fingerprint
-from ..sanitize import links_outside_code
 from .spamtext import SpamTextModel
 
 _RELOAD = "Reload the article page and send your comment again."

@@ -11,7 +11,8 @@ import re
 from functools import cache
 from pathlib import Path
 
-from .textmodel import Doc, Featuriser, LinearTextModel, word_set
+from .textmodel import LinearTextModel, word_set
+from .textnorm import Doc, Featuriser
 
 ARTEFACT = Path(__file__).with_name("models") / "spam.json.gz"
 

@@ -17,7 +17,8 @@ import pytest
 
 from moderation.model import Submission, Verdict
 from moderation.netguard import USER_AGENT, FetchFailed, FetchRefused, NetGuard, address_problem
-from moderation.policy.link import LinkRules, LinkVerifier, check_blog_link
+from moderation.policy.link import LinkRules, check_blog_link
+from moderation.policy.linkverify import LinkVerifier
 
 FEED_PAGE = (
     b'<!doctype html><html><head><title>Jane</title><link rel="alternate"'

@@ -11,7 +11,8 @@ import html5lib
 import pytest
 
 from moderation.errors import InvalidSubmission
-from moderation.sanitize import MAX_COMMENT_CHARS, MAX_NESTING, links_outside_code, render
+from moderation.linkscan import links_outside_code
+from moderation.sanitize import MAX_COMMENT_CHARS, MAX_NESTING, render
 
 REL = {"nofollow", "ugc", "noopener"}
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from moderation.policy.civility import CIVILITY
+from moderation.policy.insults import CIVILITY
 from moderation.policy.spamtext import SPAM, SpamTextModel
-from moderation.policy.textmodel import extract, normalise, unescape_source
+from moderation.policy.textmodel import extract
+from moderation.policy.textnorm import normalise, unescape_source
 
 
 @pytest.fixture(scope="module")
