@@ -117,13 +117,14 @@ class LinearTextModel:
 
     def margin(self, doc: Doc) -> float:
         """The log-odds of `doc`, equal to `margin_of(extract(doc))` but faster: each word's
-        char n-gram weight sum is remembered, and common words recur across comments."""
+        char n-gram weight sum is remembered, and common words recur across comments.
+        `fsum` adds exactly, so the score does not depend on the order sets iterate in."""
         words, shares, cues, (vw, vc, vq) = self._parts(doc)
         return (
             self.bias
-            + vw * sum(filter(None, map(self.words.get, words)))
-            + vc * sum(share[0] for share in shares.values())
-            + vq * sum(filter(None, map(self.cues.get, cues)))
+            + vw * math.fsum(filter(None, map(self.words.get, words)))
+            + vc * math.fsum(share[0] for share in shares.values())
+            + vq * math.fsum(filter(None, map(self.cues.get, cues)))
         )
 
     def _parts(
@@ -137,7 +138,7 @@ class LinearTextModel:
 
     def _share(self, word: str) -> tuple[float, int]:
         grams = char_grams(word, self.settings)
-        share = (sum(filter(None, map(self.chars.get, grams))), len(grams))
+        share = (math.fsum(filter(None, map(self.chars.get, grams))), len(grams))
         if len(self._word_share) > CACHE_LIMIT:
             self._word_share.clear()
         self._word_share[word] = share
