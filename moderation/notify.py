@@ -29,7 +29,6 @@ class Notifier:
         self.moderators: list[str] = list(settings["COMMENTS_MODERATOR_EMAILS"])
         self.site_name: str = settings.get("SITENAME", "the blog")
         self.service_url = (settings["COMMENTS_SERVICE_URL"] or settings.site_origin).rstrip("/")
-        self.sent = 0
         self._outbox: queue.Queue[EmailMessage] = queue.Queue()
         self._worker: threading.Thread | None = None
 
@@ -95,7 +94,6 @@ class Notifier:
                     if self.user:
                         smtp.login(self.user, self.password)
                     smtp.send_message(message)
-                self.sent += 1
             except (OSError, smtplib.SMTPException) as error:
                 logger.warning("notify: could not send %r: %s", message["Subject"], error)
             finally:

@@ -68,7 +68,6 @@ class Publisher:
         self.comments_dir = comments_dir
         self.rebuild = rebuild
         self.delay = delay
-        self.builds = 0
         self.last_error: str = ""
         self._changed = threading.Condition()
         self._dirty = False
@@ -132,5 +131,4 @@ class Publisher:
                 logger.error("publish: rebuild failed: %s", error)
             with self._changed:
                 self._building = False
-                self.builds += 1
                 self._changed.notify_all()

@@ -8,9 +8,7 @@ from datetime import timedelta
 import click
 
 from ..model import Status
-from .common import (
-    open_service,
-)
+from .common import open_service
 
 
 @click.command("purge-spam")

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import (
-    open_service,
-)
+from .common import open_service
 
 
 @click.command()

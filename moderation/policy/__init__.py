@@ -50,10 +50,6 @@ class Policy:
             results.append(CheckResult(check.name, outcome))
         return Review(tuple(results))
 
-    @property
-    def names(self) -> list[str]:
-        return [c.name for c in self.checks]
-
     @classmethod
     def from_settings(
         cls,
