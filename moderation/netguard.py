@@ -16,6 +16,8 @@ import re
 import socket
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -71,6 +73,22 @@ def system_resolver(host: str, port: int) -> list[str]:
     """Every address the system resolver gives for `host`, without duplicates."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+# The system resolver has no timeout argument; lookups run here so a check can stop waiting.
+# A lookup that never answers keeps its thread until the resolver's own timeout, so the pool
+# is small: when it is full of stuck lookups, later ones time out too (and the link is held).
+_LOOKUPS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="netguard-dns")
+
+
+def _within(timeout: float, resolver: Resolver, host: str, port: int) -> list[str]:
+    """`resolver(host, port)`, or TimeoutError after `timeout` seconds."""
+    lookup = _LOOKUPS.submit(resolver, host, port)
+    try:
+        return lookup.result(timeout)
+    except FutureTimeout:
+        lookup.cancel()
+        raise TimeoutError(f"no answer in {timeout:g} s") from None
 
 
 def is_ip_literal(host: str) -> bool:
@@ -240,7 +258,7 @@ class NetGuard:
 
     def _resolve(self, host: str, port: int, url: str) -> tuple[str, ...]:
         try:
-            addresses = tuple(self.resolver(host, port))
+            addresses = tuple(_within(self.timeout, self.resolver, host, port))
         except (OSError, UnicodeError) as error:
             raise FetchFailed(
                 "link.unreachable", f"{host} did not resolve: {error}", url

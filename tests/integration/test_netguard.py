@@ -403,3 +403,20 @@ def test_cached_result_expires(server: LocalServer, dns: FakeDNS) -> None:
     now[0] = 61.0
     verifier.verify(url(server, "/feed"))
     assert server.paths() == ["/feed", "/feed"]
+
+
+def test_a_dns_lookup_that_hangs_fails_within_the_timeout() -> None:
+    answer = threading.Event()
+
+    def hanging(host: str, port: int) -> list[str]:
+        answer.wait(5)  # a resolver that does not answer in time
+        return ["93.184.215.14"]
+
+    started = time.monotonic()
+    try:
+        with pytest.raises(FetchFailed, match=r"did not resolve: no answer in 0\.3 s") as caught:
+            NetGuard(resolver=hanging, timeout=0.3).fetch("https://jane.example/")
+    finally:
+        answer.set()
+    assert caught.value.code == "link.unreachable"
+    assert time.monotonic() - started < 2
