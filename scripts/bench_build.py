@@ -11,6 +11,9 @@ command, one build at a time, and prints Markdown tables for docs/benchmarks.md:
 
     .venv/bin/python scripts/bench_build.py            # 1,000 posts, 3,000 for publishing
     .venv/bin/python scripts/bench_build.py --quick    # 100 and 300: checks the script works
+    .venv/bin/python scripts/bench_build.py --no-old-plugin --no-publish --repeat 7
+
+Both builds with and without comments use the project's plugins (embeds, chronology).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from statistics import median
 
 from moderation.commentfile import PublishedComment, dumps
 
@@ -181,9 +185,11 @@ class Variant:
     extra: dict[str, object]
 
 
-NO_COMMENTS = Variant("no comments (plugin off)", ["embeds"], {})
-OURS = Variant("comments plugin", ["embeds", "comments"], {})
+# The project's plugins (pelicanconf.py), with and without the comments plugin.
+NO_COMMENTS = Variant("no comments (plugin off)", ["embeds", "chronology"], {})
+OURS = Variant("comments plugin", ["embeds", "chronology", "comments"], {})
 CACHED = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+UNCACHED = {"CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False}  # pelicanconf.py turns it on
 # pelican-comment-system 1.4.0 calls `Pelican.get_writer()`, which Pelican 4.12 no longer has
 # (it is `_get_writer()` now); this plugin puts the old name back and loads the real thing.
 SHIM = """from pelican import Pelican
@@ -204,13 +210,13 @@ def old_plugin(root: Path, shim: bool) -> Variant:
         "THEME_TEMPLATES_OVERRIDES": [str(templates)],
     }
     if not shim:
-        return Variant(
-            "pelican-comment-system 1.4.0", ["embeds", "pelican_comment_system"], settings
-        )
+        plugins = ["embeds", "chronology", "pelican_comment_system"]
+        return Variant("pelican-comment-system 1.4.0", plugins, settings)
     (root / "shim" / "pcs_shim").mkdir(parents=True, exist_ok=True)
     (root / "shim" / "pcs_shim" / "__init__.py").write_text(SHIM, encoding="utf-8")
     settings["PLUGIN_PATHS"] = [str(ROOT / "plugins"), str(root / "shim")]
-    return Variant("pelican-comment-system 1.4.0 + shim", ["embeds", "pcs_shim"], settings)
+    plugins = ["embeds", "chronology", "pcs_shim"]
+    return Variant("pelican-comment-system 1.4.0 + shim", plugins, settings)
 
 
 @dataclass(frozen=True)
@@ -274,29 +280,35 @@ def failure(error: RuntimeError) -> str:
     return found[-1] if found else str(error).splitlines()[0]
 
 
-def full_builds(root: Path, posts: int, per_post: int, repeat: int) -> list[str]:
+def full_builds(
+    root: Path, posts: int, per_post: int, repeat: int, *, old: bool = True
+) -> list[str]:
     site = write_site(root / "ours", posts, per_post)
-    old_site = write_site(root / "old", posts, per_post, old=True)
+    old_site = write_site(root / "old", posts, per_post, old=True) if old else site
     lines = [
         f"{posts} posts, {per_post} comments each ({site.comments} comment files, about a third"
         f" replies). Best of {repeat} builds; CPU = user + system seconds of the `pelican`"
         ' process, wall = elapsed seconds. "Caching warm": CACHE_CONTENT and'
-        " LOAD_CONTENT_CACHE on, after one build that filled the caches.",
+        " LOAD_CONTENT_CACHE on, after one build that filled the caches. Paired: the median"
+        " of the differences between each build and the build without comments just before"
+        " it, over the median build without comments (less swayed by one lucky build).",
         "",
-        "| Build | CPU s | Wall s | CPU over no comments |",
-        "|---|---|---|---|",
+        "| Build | CPU s | Wall s | CPU over no comments | Paired |",
+        "|---|---|---|---|---|",
     ]
-    try:
-        build(old_site.content, root / "out" / "old-unshimmed", old_plugin(root, shim=False))
-        lines.append("| pelican-comment-system 1.4.0 as published | ran | | |")
-    except RuntimeError as error:
-        lines.append(
-            f"| pelican-comment-system 1.4.0 as published | fails: `{failure(error)}` | | |"
-        )
-    print(lines[-1], file=sys.stderr)
-    runs = [(NO_COMMENTS, site), (OURS, site), (old_plugin(root, shim=True), old_site)]
+    runs = [(NO_COMMENTS, site), (OURS, site)]
+    if old:
+        try:
+            build(old_site.content, root / "out" / "old-unshimmed", old_plugin(root, shim=False))
+            lines.append("| pelican-comment-system 1.4.0 as published | ran | | | |")
+        except RuntimeError as error:
+            lines.append(
+                f"| pelican-comment-system 1.4.0 as published | fails: `{failure(error)}` | | | |"
+            )
+        print(lines[-1], file=sys.stderr)
+        runs.append((old_plugin(root, shim=True), old_site))
     for caching in (False, True):
-        settings = CACHED if caching else {}
+        settings = CACHED if caching else UNCACHED
         outputs = [root / "out" / f"{v.plugins[-1]}-{caching}" for v, _ in runs]
         if caching:  # one build each that fills the caches
             for (variant, content_site), output in zip(runs, outputs, strict=True):
@@ -305,14 +317,20 @@ def full_builds(root: Path, posts: int, per_post: int, repeat: int) -> list[str]
         for _ in range(repeat):  # interleaved, so a busy minute slows every variant alike
             for (variant, content_site), output, times in zip(runs, outputs, timings, strict=True):
                 times.append(build(content_site.content, output, variant, **settings))
-        baseline = min(t.cpu for t in timings[0])
+        baselines = [t.cpu for t in timings[0]]
+        baseline = min(baselines)
         for (variant, content_site), output, times in zip(runs, outputs, timings, strict=True):
             cpu, wall = min(t.cpu for t in times), min(t.wall for t in times)
             label = variant.label + (", caching warm" if caching else ", caching off")
             shown = shown_comments(output, content_site.slugs[0])
-            over = "" if variant is NO_COMMENTS else f"{100 * (cpu - baseline) / baseline:+.1f} %"
+            over = paired = ""
+            if variant is not NO_COMMENTS:
+                over = f"{100 * (cpu - baseline) / baseline:+.1f} %"
+                pairs = [t.cpu - b for t, b in zip(times, baselines, strict=True)]
+                paired = f"{100 * median(pairs) / median(baselines):+.1f} %"
             lines.append(
-                f"| {label} ({shown} comments on post 1) | {cpu:.2f} | {wall:.2f} | {over} |"
+                f"| {label} ({shown} comments on post 1) | {cpu:.2f} | {wall:.2f} | {over}"
+                f" | {paired} |"
             )
             print(lines[-1], file=sys.stderr)
     return lines
@@ -386,6 +404,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="builds per measurement")
     parser.add_argument("--quick", action="store_true", help="100 posts, 300 for publishing")
     parser.add_argument("--keep", type=Path, help="build here and keep it (default: a temp dir)")
+    parser.add_argument(
+        "--no-old-plugin", action="store_true", help="leave out pelican-comment-system"
+    )
+    parser.add_argument(
+        "--no-publish", action="store_true", help="leave out publishing one comment"
+    )
+    parser.add_argument(
+        "--cache-bytecode",
+        action="store_true",
+        help="let the builds keep compiled modules (in the temp dir) even where"
+        " PYTHONDONTWRITEBYTECODE is set, as a build normally does",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.posts, args.publish_posts, args.repeat = 100, 300, 1
@@ -394,13 +424,22 @@ def main(argv: list[str] | None = None) -> int:
         if args.keep:
             shutil.rmtree(root, ignore_errors=True)
         root.mkdir(parents=True, exist_ok=True)
+        if args.cache_bytecode:  # the builds inherit the environment (`build`)
+            os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+            os.environ["PYTHONPYCACHEPREFIX"] = str(root / "pycache")
         command = " ".join(["scripts/bench_build.py", *(argv or sys.argv[1:])])
+        bytecode = "off" if os.environ.get("PYTHONDONTWRITEBYTECODE") else "on"
         print(
             f"`.venv/bin/python {command}`, {datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()}"
-            f" CPUs, Python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f}\n"
+            f" CPUs, Python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f},"
+            f" bytecode caching {bytecode}\n"
         )
-        print("\n".join(full_builds(root, args.posts, args.comments, args.repeat)) + "\n")
-        print("\n".join(publish_one(root, args.publish_posts, args.comments)))
+        lines = full_builds(
+            root, args.posts, args.comments, args.repeat, old=not args.no_old_plugin
+        )
+        print("\n".join(lines) + "\n")
+        if not args.no_publish:
+            print("\n".join(publish_one(root, args.publish_posts, args.comments)))
     return 0
 
 

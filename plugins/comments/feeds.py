@@ -6,7 +6,8 @@ the comment's date and the article slug, so a reader never sees an entry twice.
 
 A site with a thousand posts has a thousand comment feeds, and opening files is most of what
 writing them costs; with content caching on, a feed whose inputs and file are unchanged since
-the previous build is left as it is (`FeedStamps`).
+the previous build is left as it is (`FeedStamps`). A feed's inputs name its articles'
+comments by their digest, so checking costs no walk over the comments.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import hashlib
 import heapq
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -45,13 +47,29 @@ class FeedEntry(NamedTuple):
     url: str  # the article's absolute address
 
 
-@dataclass(frozen=True)
-class Feed:
-    save_as: str
+class Body(NamedTuple):
+    """What a feed file shows."""
+
     title: str
     link: str
     entries: list[FeedEntry]
     empty_date: datetime  # `updated` of a feed without entries: rebuilds give the same file
+
+
+@dataclass(frozen=True)
+class Feed:
+    save_as: str
+    inputs: tuple[object, ...]  # everything the file is made of
+    body: Callable[[], Body]  # worked out only when the file is written
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every feed of the build shares."""
+
+    origin: str
+    language: str
+    sitename: str  # plain text
 
 
 class FeedStamps:
@@ -59,29 +77,34 @@ class FeedStamps:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.before: dict[str, tuple[str, int, int]] = store.load()
-        self.now: dict[str, tuple[str, int, int]] = {}
+        self.known: dict[str, tuple[tuple[object, ...], int, int]] = store.load()
+        self.seen: set[str] = set()
+        self.changed = False
 
-    def fresh(self, path: Path, digest: str) -> bool:
-        known = self.before.get(str(path))
-        if known is None or known[0] != digest:
+    def fresh(self, path: str, inputs: tuple[object, ...]) -> bool:
+        self.seen.add(path)
+        known = self.known.get(path)
+        if known is None or known[0] != inputs:
             return False
         try:
-            info = path.stat()
+            info = os.stat(path)
         except FileNotFoundError:
             return False
-        if (info.st_mtime_ns, info.st_size) != known[1:]:
-            return False
-        self.now[str(path)] = known
-        return True
+        return (info.st_mtime_ns, info.st_size) == known[1:]
 
-    def record(self, path: Path, digest: str) -> None:
-        info = path.stat()
-        self.now[str(path)] = (digest, info.st_mtime_ns, info.st_size)
+    def record(self, path: str, inputs: tuple[object, ...]) -> None:
+        info = os.stat(path)
+        self.known[path] = (inputs, info.st_mtime_ns, info.st_size)
+        self.changed = True
 
-    def save(self) -> None:
-        if self.now != self.before:
-            self.store.save(self.now)
+    def save(self, *, every_feed: bool) -> None:
+        """Keep what was written; after `every_feed`, forget feeds no longer written."""
+        if every_feed and self.known.keys() - self.seen:
+            self.known = {k: v for k, v in self.known.items() if k in self.seen}
+            self.changed = True
+        if self.changed:
+            self.store.save(self.known)
+        self.seen, self.changed = set(), False
 
 
 def stamps_version() -> str:
@@ -96,32 +119,46 @@ def plain(title: str) -> str:
     return Markup(title).striptags()
 
 
-def entries_for(nodes: list[Node], slug: str, title: str, url: str) -> list[FeedEntry]:
-    text = plain(title)
-    return [FeedEntry(node, slug, text, url) for node in nodes]
+def article_feed(article: Article, url: str, comments_digest: str, site: Site) -> Feed:
+    """The feed of one article's comments (`article.comments_feed` must be set); `url` is the
+    article's, and `comments_digest` that of its comments."""
+
+    def body() -> Body:
+        address = page_url(site.origin, url)
+        text = plain(article.title)
+        entries = [FeedEntry(n, article.slug, text, address) for n in walk(article.comments)]
+        title = f"Comments on “{text}” — {site.sitename}"
+        return Body(title, f"{address}#comments", entries, article.date)
+
+    parts = (article.comments_feed, article.title, url, article.date, article.slug)
+    return Feed(article.comments_feed, _inputs(site, *parts, comments_digest), body)
 
 
-def feeds_for(articles: list[Article], *, origin: str, sitename: str, site_feed: str) -> list[Feed]:
-    """Each article's feed (where it has one), then the site's feed of the newest comments."""
-    feeds: list[Feed] = []
-    site_entries: list[FeedEntry] = []
-    for article in articles:
-        url = page_url(origin, article.url)
-        entries = entries_for(walk(article.comments), article.slug, article.title, url)
-        if article.status == "published":
-            site_entries += entries
-        if article.comments_feed:
-            title = f"Comments on “{plain(article.title)}” — {sitename}"
-            feeds.append(
-                Feed(article.comments_feed, title, f"{url}#comments", entries, article.date)
-            )
-    if site_feed:
-        newest = heapq.nlargest(SITE_FEED_ITEMS, site_entries, key=lambda e: order(e.node))
-        latest = max((a.date for a in articles), default=datetime(1970, 1, 1, tzinfo=UTC))
-        feeds.append(
-            Feed(site_feed, f"Comments — {sitename}", page_url(origin, ""), newest, latest)
-        )
-    return feeds
+def site_feed(
+    save_as: str, articles: list[Article], known: Callable[[Article], tuple[str, str]], site: Site
+) -> Feed:
+    """The newest comments of the published `articles`, whose URL and comments' digest `known`
+    gives; the feed's date is that of the newest article."""
+    published = [a for a in articles if a.status == "published" and a.comment_count]
+    latest = max((a.date for a in articles), default=datetime(1970, 1, 1, tzinfo=UTC))
+
+    def body() -> Body:
+        # The newest comments first, then entries for those only: a blog has tens of thousands.
+        comments = ((node, a) for a in published for node in walk(a.comments))
+        newest = heapq.nlargest(SITE_FEED_ITEMS, comments, key=lambda pair: order(pair[0]))
+        entries = [
+            FeedEntry(node, a.slug, plain(a.title), page_url(site.origin, known(a)[0]))
+            for node, a in newest
+        ]
+        return Body(f"Comments — {site.sitename}", page_url(site.origin, ""), entries, latest)
+
+    parts = [(a.slug, a.title, *known(a)) for a in published]
+    return Feed(save_as, _inputs(site, save_as, latest, parts), body)
+
+
+def _inputs(site: Site, *parts: object) -> tuple[object, ...]:
+    """Everything the file is made of, kept and compared as it is: cheaper than a hash."""
+    return (site.origin, site.language, site.sitename, *parts)
 
 
 class _Atom(Atom1Feed):
@@ -133,24 +170,25 @@ class _Atom(Atom1Feed):
         return super().latest_post_date() if self.items else self.empty_date
 
 
-def write_feed(output: Path, feed: Feed, *, origin: str, language: str, stamps: FeedStamps) -> None:
+def write_feed(output: str, feed: Feed, site: Site, stamps: FeedStamps) -> None:
     """Write one feed, newest entry first, unless the same file is already there."""
-    path = output / feed.save_as
-    digest = _digest(feed, origin, language)
-    if stamps.fresh(path, digest):
+    name = os.path.join(output, feed.save_as)
+    if stamps.fresh(name, feed.inputs):
         return
-    feed_url = page_url(origin, feed.save_as)
+    path = Path(name)
+    body = feed.body()
+    feed_url = page_url(site.origin, feed.save_as)
     atom = _Atom(
-        title=_xml(feed.title),
-        link=feed.link,
+        title=_xml(body.title),
+        link=body.link,
         description="",
-        language=language,
+        language=site.language,
         feed_url=feed_url,
         feed_guid=feed_url,
-        empty_date=feed.empty_date,
+        empty_date=body.empty_date,
     )
-    host = urlsplit(origin).hostname or "localhost"
-    for entry in sorted(feed.entries, key=lambda e: order(e.node), reverse=True):
+    host = urlsplit(site.origin).hostname or "localhost"
+    for entry in sorted(body.entries, key=lambda e: order(e.node), reverse=True):
         node = entry.node
         day = node.date.astimezone(UTC).date()
         atom.add_item(
@@ -168,17 +206,7 @@ def write_feed(output: Path, feed: Feed, *, origin: str, language: str, stamps: 
     with temporary.open("w", encoding="utf-8") as handle:
         atom.write(handle, "utf-8")
     os.replace(temporary, path)
-    stamps.record(path, digest)
-
-
-def _digest(feed: Feed, origin: str, language: str) -> str:
-    """Everything the file is made of, hashed."""
-    entries = [
-        (e.slug, e.title, e.url, e.node.id, e.node.author, e.node.url, e.node.date, e.node.html)
-        for e in feed.entries
-    ]
-    inputs = (feed.save_as, feed.title, feed.link, feed.empty_date, origin, language, entries)
-    return hashlib.sha256(repr(inputs).encode()).hexdigest()
+    stamps.record(name, feed.inputs)
 
 
 def _xml(text: str) -> str:

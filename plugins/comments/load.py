@@ -1,32 +1,32 @@
-"""Finding, reading and rendering the comment files, with a cache of the rendered results.
+"""Finding, reading and rendering the comment files.
 
-One pass over `<PATH>/<COMMENTS_PATH>/<article-slug>/*.md` per build. Parsing and rendering
-(Markdown through `moderation.sanitize.render`, the only way a body becomes HTML) cost about
-half a millisecond per comment, so the results are kept in a pickle under CACHE_PATH, keyed
-by each file's (mtime_ns, size) and dropped as a whole when the parser, the sanitizer or
-their libraries change. The answer of the name and link checks is kept with each comment,
-so the cache's version also covers those rules.
+One pass over `<PATH>/<COMMENTS_PATH>/<article-slug>/*.md` per build: names and stamps only.
+A file is read only when its stamp is new; parsing and rendering it (Markdown through
+`moderation.sanitize.render`, the only way a body becomes HTML) cost about half a millisecond,
+and the parser and sanitizer, with their libraries, take a tenth of a second to import, so
+they are imported only then.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from html.parser import HTMLParser
 from importlib import metadata
 from pathlib import Path
-from typing import NamedTuple
+from stat import S_ISREG
+from typing import TYPE_CHECKING, NamedTuple
 
-from moderation import commentfile, sanitize
-from moderation.commentfile import CommentFileError, PublishedComment, loads
-from moderation.errors import ModerationError
+import moderation
 
-from .store import Store
+from .store import paused_collection
 
-CACHE_NAME = "comments.pickle"
-_FORMAT = 2  # bump when `Rendered` changes shape
+if TYPE_CHECKING:
+    from moderation.commentfile import PublishedComment
+
+_FORMAT = 3  # bump when what the folder cache holds (`Read`, `folders.Folder`) changes shape
 
 
 class Rendered(NamedTuple):
@@ -45,127 +45,112 @@ class Rendered(NamedTuple):
     policy: str  # why its name or link holds it back; "" when both pass
 
 
-class Found(NamedTuple):
-    """One comment file: its path in the content folder, and what reading it gave."""
+Stamp = tuple[int, int]  # mtime_ns, size
+# One folder's files, sorted by name, flat (name, mtime_ns, size, name, …): one tuple per
+# folder, not two per file, for the cache and the garbage collector.
+Files = tuple[str | int, ...]
+Check = Callable[["PublishedComment"], str]
 
-    path: str  # "comments/<folder>/<name>"
-    folder: str  # the article slug it claims by where it lies; "" outside any folder
-    name: str
+
+class Read(NamedTuple):
+    """What reading one file gave: the comment, or why it cannot be read."""
+
+    stamp: Stamp
     rendered: Rendered | None
     error: str = ""
 
 
-Stamp = tuple[int, int]
-Check = Callable[[PublishedComment], str]
-
-
-class RenderCache:
-    """Rendered comments by relative path and file stamp."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.entries: dict[str, tuple[Stamp, Rendered]] = store.load()
-        self.changed = False
-
-    def get(self, key: str, stamp: Stamp) -> Rendered | None:
-        entry = self.entries.get(key)
-        return entry[1] if entry is not None and entry[0] == stamp else None
-
-    def put(self, key: str, stamp: Stamp, rendered: Rendered) -> None:
-        self.entries[key] = (stamp, rendered)
-        self.changed = True
-
-    def save(self, keep: set[str]) -> None:
-        """Save without entries for files that are gone; skip when nothing moved."""
-        if set(self.entries) - keep:
-            self.entries = {k: v for k, v in self.entries.items() if k in keep}
-            self.changed = True
-        if self.changed:
-            self.store.save(self.entries)
-
-
-def cache_version(extra: str) -> str:
-    """Changes whenever reading or rendering could, or `extra` does.
-
-    That is: the parser's or the sanitizer's source, or the version of a library they use.
-    """
-    digest = hashlib.sha256(f"{_FORMAT}:{extra}".encode())
-    for module in (commentfile, sanitize):
-        digest.update(Path(module.__file__ or "").read_bytes())
+def source_digest(*names: str) -> str:
+    """The source of the named `moderation` modules (paths below the package, no `.py`),
+    hashed without importing them: the cache must know when they change, the build need not
+    pay for importing them when nothing is to be read."""
+    base = Path(moderation.__file__ or "").parent
+    digest = hashlib.sha256(f"{_FORMAT}".encode())
+    for name in names:
+        digest.update((base / f"{name}.py").read_bytes())
     for package in ("markdown", "bleach", "nh3"):
         digest.update(f"{package}={metadata.version(package)}".encode())
     return digest.hexdigest()
 
 
-def scan(root: Path) -> list[tuple[str, str, Stamp]]:
-    """Every visible `*.md` one folder below `root` as (folder, name, stamp), sorted.
+READER_SOURCES = ("commentfile", "sanitize")
 
-    Files straight in `root` come back with folder "" so they can be reported, not lost.
+
+def scan(root: Path) -> dict[str, Files]:
+    """Every visible `*.md` one folder below `root`, by folder, with its stamp.
+
+    Files straight in `root` come under folder "" so they can be reported, not lost.
     Hidden files (the publisher's `.tmp-*.part` while it writes) are never comment files.
     """
-    found: list[tuple[str, str, Stamp]] = []
-    try:
-        top = list(os.scandir(root))
-    except FileNotFoundError:
-        return found
-    for entry in top:
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir():
-            with os.scandir(entry.path) as inner:
-                found += [
-                    (entry.name, f.name, _stamp(f))
-                    for f in inner
-                    if f.name.endswith(".md") and not f.name.startswith(".") and f.is_file()
-                ]
-        elif entry.name.endswith(".md") and entry.is_file():
-            found.append(("", entry.name, _stamp(entry)))
-    found.sort()
+    found: dict[str, Files] = {}
+    with paused_collection():
+        try:
+            top = sorted(os.scandir(root), key=lambda entry: entry.name)
+        except FileNotFoundError:
+            return found
+        loose = _stamps(str(root), [entry.name for entry in top if not entry.is_dir()])
+        if loose:
+            found[""] = loose
+        for entry in top:
+            if not entry.name.startswith(".") and entry.is_dir():
+                files = _stamps(entry.path, None)
+                if files:
+                    found[entry.name] = files
     return found
 
 
-def _stamp(entry: os.DirEntry[str]) -> Stamp:
-    info = entry.stat()
-    return info.st_mtime_ns, info.st_size
+def _stamps(folder: str, names: list[str] | None) -> Files:
+    """The comment files among `names` (None: all in `folder`), sorted, with their stamps.
 
-
-def read_all(content: Path, folder_name: str, cache: RenderCache, check: Check) -> list[Found]:
-    """Read, render and `check` every file under content/folder_name, using the cache."""
-    results: list[Found] = []
-    keep: set[str] = set()
-    for folder, name, stamp in scan(content / folder_name):
-        path = "/".join(part for part in (folder_name, folder, name) if part)
-        keep.add(path)
-        rendered = cache.get(path, stamp)
-        if rendered is None:
-            try:
-                rendered = render_file(content / path, check)
-            except ModerationError as error:
-                results.append(Found(path, folder, name, None, _reason(error, content / path)))
-                continue
-            cache.put(path, stamp, rendered)
-        results.append(Found(path, folder, name, rendered))
-    cache.save(keep)
-    return results
-
-
-def render_file(path: Path, check: Check) -> Rendered:
-    """Parse, render and check one comment file; raises ModerationError when it cannot."""
+    Names relative to the open folder: the kernel does not walk the whole path each time.
+    """
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise CommentFileError(str(error)) from None
-    c = loads(text, str(path))
+        flat: list[str | int] = []
+        for name in sorted(os.listdir(descriptor) if names is None else names):
+            if not name.endswith(".md") or name.startswith("."):
+                continue
+            try:
+                info = os.stat(name, dir_fd=descriptor)
+            except FileNotFoundError:  # removed since the listing: not there
+                continue
+            if S_ISREG(info.st_mode):
+                flat += (name, info.st_mtime_ns, info.st_size)
+    finally:
+        os.close(descriptor)
+    return tuple(flat)
+
+
+def stamps(files: Files) -> Iterator[tuple[str, Stamp]]:
+    """(file name, stamp) of each file of a scanned folder."""
+    for index in range(0, len(files), 3):
+        name, mtime, size = files[index : index + 3]
+        yield str(name), (int(mtime), int(size))
+
+
+def read_file(path: Path, stamp: Stamp, check: Check) -> Read:
+    """Parse, render and `check` one comment file, or say why it cannot be published."""
+    from moderation.commentfile import CommentFileError, loads
+    from moderation.errors import ModerationError
+
+    try:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommentFileError(str(error)) from None
+        return Read(stamp, render(loads(text, str(path)), check))
+    except ModerationError as error:
+        return Read(stamp, None, str(error).removeprefix(f"{path}: "))
+
+
+def render(c: PublishedComment, check: Check) -> Rendered:
+    from moderation import sanitize
+
     html = sanitize.render(c.body)
     return Rendered(
         c.id, c.article, c.author, c.url, c.date, c.reply_to, c.approved_by, c.verified,
         html, plain_text(html), check(c),
     )  # fmt: skip
-
-
-def _reason(error: ModerationError, path: Path) -> str:
-    """The error without the file name the warning already gives."""
-    return str(error).removeprefix(f"{path}: ")
 
 
 class _Text(HTMLParser):

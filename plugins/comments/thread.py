@@ -9,9 +9,10 @@ parent's siblings in date order, and marked `flattened` so the page can say whom
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import overload
 
 
 @dataclass(eq=False)
@@ -70,3 +71,49 @@ def walk(top: Iterable[Node]) -> list[Node]:
         found.append(node)
         pending.extend(node.replies)
     return sorted(found, key=order)
+
+
+class Thread(Sequence[Node]):
+    """An article's top-level comments, replies nested, threaded when first used.
+
+    A build that takes the rendered block, the JSON-LD and the feeds from the cache never
+    needs the comments themselves, so it never unpickles or threads them.
+    """
+
+    __slots__ = ("_make", "_top", "count")
+
+    def __init__(self, count: int, make: Callable[[], list[Node]]) -> None:
+        self.count = count  # every comment, replies included
+        self._make: Callable[[], list[Node]] | None = make
+        self._top: list[Node] | None = None
+
+    @property
+    def top(self) -> list[Node]:
+        if self._top is None:
+            assert self._make is not None
+            self._top, self._make = self._make(), None
+        return self._top
+
+    @overload
+    def __getitem__(self, index: int) -> Node: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Node]: ...
+    def __getitem__(self, index: int | slice) -> Node | list[Node]:
+        return self.top[index]
+
+    def __len__(self) -> int:
+        return len(self.top)
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(self.top)
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Thread({self.top!r})"

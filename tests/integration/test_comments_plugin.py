@@ -10,7 +10,8 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from builds import Build, build_site
+from builds import ROOT, Build, build_site
+from jinja2.utils import htmlsafe_json_dumps
 from sitecheck import Document, parse
 
 from moderation.commentfile import PublishedComment, dumps
@@ -18,6 +19,8 @@ from moderation.commentfile import PublishedComment, dumps
 PLUGIN = {"PLUGINS": ["embeds", "comments"]}
 ATOM = "{http://www.w3.org/2005/Atom}"
 START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+CACHING = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+COMMENTS_TEMPLATE = ROOT / "theme/templates/_comments.html"
 
 POST = """Title: Post {slug}
 Date: 2025-01-0{day} 10:00
@@ -311,10 +314,11 @@ def _build_again(first: Build, **override: object) -> Build:
     return build_site(first.output.parent / "content", first.output, **override)
 
 
-def _clean_build(first: Build, tmp_path: Path) -> Build:
+def _clean_build(first: Build, tmp_path: Path, **override: object) -> Build:
+    """Build a copy of the same content from scratch, in a folder of its own, no cache."""
     content = tmp_path / "clean" / "content"
     shutil.copytree(first.output.parent / "content", content)
-    return build_site(content, tmp_path / "clean" / "output", **PLUGIN)
+    return build_site(content, tmp_path / "clean" / "output", **PLUGIN, **override)
 
 
 @pytest.mark.parametrize("layer", ["reader", "generator"])
@@ -336,7 +340,7 @@ def test_with_content_caching_a_new_comment_shows_on_the_next_build(
 
 
 def test_with_the_render_cache_an_edited_or_removed_comment_changes_the_page(make_site) -> None:
-    caching = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    caching = CACHING
     first = make_site(files(a__1=comment(1), a__2=comment(2, minute=5)), **caching, **PLUGIN)
     folder = first.output.parent / "content/comments/a"
     (folder / "1.md").write_text(comment(1, body="Edited."), encoding="utf-8")
@@ -350,7 +354,7 @@ def test_with_the_render_cache_an_edited_or_removed_comment_changes_the_page(mak
 def test_with_the_render_cache_a_stricter_link_rule_holds_back_a_published_comment(
     make_site,
 ) -> None:
-    caching = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    caching = CACHING
     first = make_site(files(a__1=comment(1)), **caching, **PLUGIN)
     assert thread_shape(parse(first.page("posts/a"))) == [1]
     stricter = _build_again(
@@ -361,10 +365,101 @@ def test_with_the_render_cache_a_stricter_link_rule_holds_back_a_published_comme
 
 
 def test_with_caching_a_comment_feed_missing_from_the_output_is_written_again(make_site) -> None:
-    caching = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    caching = CACHING
     first = make_site(files(a__1=comment(1)), **caching, **PLUGIN)
     feed = first.output / "feeds/comments/a.atom.xml"
     written = feed.read_bytes()
     feed.unlink()
     _build_again(first, **caching, **PLUGIN)
     assert feed.read_bytes() == written
+
+
+def _override(tmp_path: Path, name: str, edit: tuple[str, str]) -> list[str]:
+    """A templates folder holding a `_comments.html` with one edit."""
+    folder = tmp_path / name
+    folder.mkdir()
+    text = COMMENTS_TEMPLATE.read_text(encoding="utf-8")
+    assert edit[0] in text
+    (folder / "_comments.html").write_text(text.replace(*edit, 1), encoding="utf-8")
+    return [str(folder)]
+
+
+def test_a_cached_build_renders_the_comments_again_when_their_template_changes(
+    make_site, tmp_path: Path
+) -> None:
+    first = make_site(files(a__1=comment(1)), **CACHING, **PLUGIN)
+    assert "comment__actions" in first.page("posts/a").read_text(encoding="utf-8")
+    edited = _override(tmp_path, "edited", ('<p class="comment__actions">', '<p class="x">'))
+    cached = _build_again(first, THEME_TEMPLATES_OVERRIDES=edited, **CACHING, **PLUGIN)
+    clean = _clean_build(first, tmp_path, THEME_TEMPLATES_OVERRIDES=edited)
+    for page in ("posts/a/index.html", "posts/b/index.html"):
+        assert (cached.output / page).read_bytes() == (clean.output / page).read_bytes(), page
+    assert '<p class="x">' in cached.page("posts/a").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("edit", "read"),
+    [
+        (("<h2 ", '<a href="{{ SITEURL }}/">home</a><h2 '), "SITEURL"),
+        (("<h2 ", "<p>{{ article.title }}</p><h2 "), "article.title"),
+    ],
+    ids=["siteurl", "article-title"],
+)
+def test_a_comment_template_that_reads_page_values_is_rendered_with_each_page(
+    make_site, tmp_path: Path, edit: tuple[str, str], read: str
+) -> None:
+    overrides = _override(tmp_path, "per-page", edit)
+    build = make_site(
+        files(a__1=comment(1)), THEME_TEMPLATES_OVERRIDES=overrides, **CACHING, **PLUGIN
+    )
+    notes = [m for m in build.messages if "differs from page to page" in m]
+    assert len(notes) == 1 and read in notes[0]
+    page = build.page("posts/a").read_text(encoding="utf-8")
+    assert '<a href="../../">home</a>' in page if read == "SITEURL" else "<p>Post a</p>" in page
+    assert thread_shape(parse(build.page("posts/a"))) == [1]
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        {"COMMENTS_THREAD_DEPTH": 1},
+        {"TIMEZONE": "Asia/Tokyo"},
+        {"ARTICLE_URL": "articles/{slug}.html", "ARTICLE_SAVE_AS": "articles/{slug}.html"},
+        {"DEFAULT_DATE_FORMAT": "%Y-%m-%d"},
+    ],
+    ids=["thread-depth", "timezone", "article-url", "date-format"],
+)
+def test_a_cached_build_after_a_settings_change_equals_a_clean_build(
+    make_site, tmp_path: Path, setting: dict[str, object]
+) -> None:
+    site = files(a__1=comment(1), a__2=comment(2, minute=5, reply_to=1), b__3=comment(3, "b"))
+    first = make_site(site, **CACHING, **PLUGIN)
+    cached = _build_again(first, **setting, **CACHING, **PLUGIN)
+    clean = _clean_build(first, tmp_path, **setting)
+    pages = [p.relative_to(clean.output) for p in clean.output.rglob("*.html")]
+    feeds = [p.relative_to(clean.output) for p in (clean.output / "feeds").rglob("*.xml")]
+    assert pages and feeds
+    for page in (*pages, *feeds):
+        assert (cached.output / page).read_bytes() == (clean.output / page).read_bytes(), page
+
+
+def test_the_json_ld_is_exactly_what_tojson_writes_for_the_whole_object(make_site) -> None:
+    body = "</script><script>alert('x')</script> & <b>more</b>"
+    build = make_site(
+        files(a__1=comment(1, body=body), a__2=comment(2, minute=5, reply_to=1)), **PLUGIN
+    )
+    scripts = parse(build.page("posts/a")).find_all("script", type="application/ld+json")
+    text = scripts[0].text or ""
+    assert "</script" not in text and "'" not in text
+    assert text == str(htmlsafe_json_dumps(json.loads(text), sort_keys=True))
+
+
+def test_comments_can_live_in_a_nested_folder(make_site) -> None:
+    site = dict(POSTS)
+    site["data/comments/a/1.md"] = comment(1)
+    site["data/comments/a/2.md"] = comment(2, approved_by="")
+    build = make_site(site, COMMENTS_PATH="data/comments", **PLUGIN)
+    assert thread_shape(parse(build.page("posts/a"))) == [1]
+    assert skipped(build) == [
+        "comments: skipped data/comments/a/2.md: no approval record (Approved-By is empty)"
+    ]
