@@ -3,19 +3,28 @@
 Approvals only write files; a single worker thread rebuilds the site after a short quiet
 delay, so ten approvals in a row cost one build. A failed build is logged and the files stay
 written: the next build publishes them.
+
+Two builders: `SiteBuilder` runs a whole `pelican` build in a child process (the CLI's way:
+nothing stays running), and `LiveBuilder` keeps a `moderation.livebuild` child process that
+built the site once and afterwards re-renders only the pages a comment changes (the service's
+way; docs/publishing.md).
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
+import selectors
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
+from typing import IO, Any, Protocol
 
 from . import commentfile
+from .livebuild import output_lock
 from .model import Comment
 
 logger = logging.getLogger(__name__)
@@ -42,29 +51,151 @@ def published_comment(comment: Comment) -> commentfile.PublishedComment:
     )
 
 
+class Builder(Protocol):
+    """Brings the built site up to date with the content; raises RuntimeError when it cannot."""
+
+    def start(self) -> None: ...
+    def __call__(self) -> None: ...
+    def close(self) -> None: ...
+
+
 class SiteBuilder:
     """Runs Pelican in a child process: a crash or a leak in a build cannot hurt the service."""
 
     def __init__(self, settings_file: Path, content: Path, output: Path) -> None:
+        self.output = output
         self.command = [
             sys.executable, "-m", "pelican", str(content),
             "-s", str(settings_file), "-o", str(output), "--fatal", "errors", "-q",
         ]  # fmt: skip
 
+    def start(self) -> None:
+        """Nothing runs between builds."""
+
     def __call__(self) -> None:
         started = time.perf_counter()
-        result = subprocess.run(self.command, capture_output=True, text=True, check=False)
+        with output_lock(self.output):
+            result = subprocess.run(self.command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             raise RuntimeError(
                 f"pelican exited {result.returncode}: {result.stderr.strip()[-2000:]}"
             )
         logger.info("publish: site rebuilt in %.2f s", time.perf_counter() - started)
 
+    def close(self) -> None:
+        """Nothing to stop."""
+
+
+class LiveBuilder:
+    """Keeps a `python -m moderation.livebuild` child that holds the built site in memory.
+
+    The child builds the whole site when it starts (and again whenever something other than
+    comments changed); each call then costs only the pages the new comments touch. A child
+    that died, or stopped answering within `timeout`, is replaced on the next call, and the
+    call is tried once more with the new one.
+    """
+
+    def __init__(
+        self, settings_file: Path, content: Path, output: Path, timeout: float = 600.0
+    ) -> None:
+        self.command = [
+            sys.executable, "-m", "moderation.livebuild",
+            str(settings_file), str(content), str(output),
+        ]  # fmt: skip
+        self.timeout = timeout
+        self.last: dict[str, Any] = {}  # the child's last answer
+        self._process: subprocess.Popen[str] | None = None
+        self._started = False  # the child's answer to its first build is still to be read
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start the child now, so its first build runs before the first approval."""
+        with self._lock:
+            self._running()
+
+    def __call__(self) -> None:
+        with self._lock:
+            for attempt in (1, 2):
+                try:
+                    answer = self._refresh(self._running())
+                    break
+                except _ChildLost as error:
+                    self._stop()
+                    if attempt == 2:
+                        raise RuntimeError(f"the site builder stopped: {error}") from None
+                    logger.warning("publish: restarting the site builder: %s", error)
+        self.last = answer
+        if not answer.get("ok"):
+            raise RuntimeError(answer.get("error") or "; ".join(answer.get("errors", [])))
+        logger.info(
+            "publish: %s refresh, %s files written in %.2f s",
+            answer["mode"], answer["written"], answer["seconds"],
+        )  # fmt: skip
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop()
+
+    def _running(self) -> subprocess.Popen[str]:
+        if self._process is not None and self._process.poll() is not None:
+            self._stop()  # it exited: close its pipes before starting another
+        if self._process is None:
+            self._process = subprocess.Popen(
+                self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
+            )
+            self._started = True
+        return self._process
+
+    def _refresh(self, process: subprocess.Popen[str]) -> dict[str, Any]:
+        assert process.stdin is not None and process.stdout is not None
+        if self._started:  # the first build's answer; the refresh below finds anything newer
+            _read_answer(process.stdout, self.timeout)
+            self._started = False
+        try:
+            process.stdin.write("refresh\n")
+            process.stdin.flush()
+        except BrokenPipeError:
+            raise _ChildLost("it exited") from None
+        return _read_answer(process.stdout, self.timeout)
+
+    def _stop(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        _close(process.stdin)  # end of input: the child finishes its build and exits
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        _close(process.stdout)
+
+
+class _ChildLost(Exception):
+    pass
+
+
+def _close(stream: IO[str] | None) -> None:
+    """Close a pipe to a child that may be gone (the file is closed even when flushing fails)."""
+    if stream is not None:
+        with contextlib.suppress(OSError):
+            stream.close()
+
+
+def _read_answer(stream: IO[str], timeout: float) -> dict[str, Any]:
+    """The child's next JSON line, or _ChildLost if it ends or says nothing for `timeout`."""
+    with selectors.DefaultSelector() as selector:
+        selector.register(stream, selectors.EVENT_READ)
+        if not selector.select(timeout):
+            raise _ChildLost(f"no answer in {timeout:.0f} s")
+    line = stream.readline()
+    if not line:
+        raise _ChildLost("it exited")
+    return json.loads(line)
+
 
 class Publisher:
-    def __init__(
-        self, comments_dir: Path, rebuild: Callable[[], None] | None, delay: float = 1.0
-    ) -> None:
+    def __init__(self, comments_dir: Path, rebuild: Builder | None, delay: float = 0.2) -> None:
         self.comments_dir = comments_dir
         self.rebuild = rebuild
         self.delay = delay
@@ -107,10 +238,17 @@ class Publisher:
                     return False
         return True
 
+    def start(self) -> None:
+        """Get the builder ready (the live builder's first build starts now)."""
+        if self.rebuild is not None:
+            self.rebuild.start()
+
     def close(self) -> None:
         with self._changed:
             self._closed = True
             self._changed.notify_all()
+        if self.rebuild is not None:
+            self.rebuild.close()
 
     def _run(self) -> None:
         while True:

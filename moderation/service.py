@@ -20,7 +20,7 @@ from .model import Action, Comment, Status, Submission
 from .notify import Notifier
 from .policy import Policy
 from .policy.akismet_check import AkismetCheck, make_client
-from .publish import Publisher, SiteBuilder
+from .publish import LiveBuilder, Publisher, SiteBuilder
 from .settings import Settings
 from .store import Store, open_store
 
@@ -127,9 +127,13 @@ def secret_key(settings: Settings) -> str:
 
 
 def build_service(
-    settings: Settings, settings_file: Path, *, rebuild: bool = True
+    settings: Settings, settings_file: Path, *, rebuild: bool = True, live: bool = False
 ) -> CommentService:
-    """Everything the service needs, wired from the settings; the CLI and the web app share it."""
+    """Everything the service needs, wired from the settings; the CLI and the web app share it.
+
+    `rebuild`: approvals rebuild the site; `live`: through a long-running builder that
+    re-renders only what a comment changes (the web service), not a whole `pelican` run.
+    """
     store = open_store(database_url(settings))
     akismet = akismet_from_settings(settings)
     policy = Policy.from_settings(
@@ -139,9 +143,9 @@ def build_service(
         akismet_check=akismet,
     )
     content = Path(settings["PATH"])
-    builder = (
-        SiteBuilder(settings_file, content, Path(settings["OUTPUT_PATH"])) if rebuild else None
-    )
+    output = Path(settings["OUTPUT_PATH"])
+    builder_class = LiveBuilder if live else SiteBuilder
+    builder = builder_class(settings_file, content, output) if rebuild else None
     return CommentService(
         store=store,
         policy=policy,

@@ -174,7 +174,11 @@ SETTINGS: tuple[Setting, ...] = (
         30,
         "Days spam is kept for review before `moderate purge-spam` may delete it.",
     ),
-    Setting("COMMENTS_PUBLISH_DELAY", 1.0, "Seconds to gather approvals into one rebuild."),
+    Setting(
+        "COMMENTS_PUBLISH_DELAY",
+        0.2,
+        "Seconds to wait after an approval for more, so a burst shares one rebuild.",
+    ),
     Setting(
         "COMMENTS_MODERATOR_EMAILS", [], "Addresses told about each new pending or held comment."
     ),

@@ -62,11 +62,11 @@ def start_service(project: Project) -> Iterator[Callable[..., LiveService]]:
 
     with ExitStack() as stack:
 
-        def start(rebuild: bool = False, **environ: str) -> LiveService:
+        def start(rebuild: bool = False, live: bool = False, **environ: str) -> LiveService:
             settings = Settings.load(
                 project.settings_file, environ={"COMMENTS_RATE_LIMIT": "1000", **environ}
             )
-            service = build_service(settings, project.settings_file, rebuild=rebuild)
+            service = build_service(settings, project.settings_file, rebuild=rebuild, live=live)
             stack.callback(service.store.close)
             app = create_app(service, settings, site_dir=project.output)
             return LiveService(stack.enter_context(serving(app)), service, settings, project)

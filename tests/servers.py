@@ -107,7 +107,7 @@ def serving(app, deadline: float = 10.0) -> Iterator[str]:
         # proxy_headers off, as in `moderate serve`: uvicorn would otherwise believe any
         # X-Forwarded-For from 127.0.0.1; our ClientAddress decides whom to trust.
         uvicorn.Config(
-            app, log_level="warning", lifespan="off", access_log=False, proxy_headers=False
+            app, log_level="warning", lifespan="on", access_log=False, proxy_headers=False
         )
     )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

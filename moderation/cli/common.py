@@ -26,12 +26,13 @@ def load_settings(context: click.Context) -> Settings:
         raise SettingsProblem(str(error)) from error
 
 
-def open_service(context: click.Context, *, rebuild: bool = True):
+def open_service(context: click.Context, *, rebuild: bool = True, live: bool = False):
     from ..service import build_service
 
     settings = load_settings(context)
+    file = Path(context.obj).resolve()
     try:
-        return settings, build_service(settings, Path(context.obj).resolve(), rebuild=rebuild)
+        return settings, build_service(settings, file, rebuild=rebuild, live=live)
     except ModerationError as error:
         raise click.ClickException(str(error)) from error
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
@@ -40,7 +41,11 @@ def serve(
 
     from ..web.app import create_app
 
-    settings, service = open_service(context)
+    # The service's own log (publishing, failed builds) beside uvicorn's; other libraries'
+    # INFO lines (httpx logs every request) stay out.
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s:  %(name)s: %(message)s")
+    logging.getLogger("moderation").setLevel(logging.INFO)
+    settings, service = open_service(context, live=True)
     app = create_app(service, settings, site_dir=site_dir, production=production)
     click.echo(f"Comment service on http://{host}:{port}/api/comments")
     click.echo(f"Moderator pages on http://{host}:{port}/moderate")

@@ -8,9 +8,12 @@ blog, so one process and one port give readers both.
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -51,6 +54,7 @@ def create_app(
     origins = sorted({settings.site_origin, *settings["COMMENTS_ALLOWED_ORIGINS"]} - {""})
     app = Starlette(
         routes=routes,
+        lifespan=_publisher_running,
         middleware=[
             Middleware(SecurityHeaders, production=production),
             Middleware(
@@ -91,11 +95,23 @@ def app_from_environment() -> Starlette:
     settings = Settings.load(settings_file)
     site = os.environ.get("MODERATE_SITE_DIR")
     return create_app(
-        build_service(settings, settings_file),
+        build_service(settings, settings_file, live=True),
         settings,
         site_dir=Path(site) if site else None,
         production=os.environ.get("MODERATE_PRODUCTION", "") == "1",
     )
+
+
+@asynccontextmanager
+async def _publisher_running(app: Starlette) -> AsyncIterator[None]:
+    """The publisher's builder starts with the server (its first build runs in the background)
+    and stops with it."""
+    publisher = app.state.service.publisher
+    publisher.start()
+    try:
+        yield
+    finally:
+        await run_in_threadpool(publisher.close)
 
 
 async def health(request: Request) -> Response:

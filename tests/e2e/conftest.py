@@ -33,6 +33,7 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 @pytest.fixture
 def blog(project, start_service: Callable[..., LiveService]) -> LiveService:
-    """The built blog and its comment service on one loopback port; approvals rebuild it."""
+    """The built blog and its comment service on one loopback port; approvals update it through
+    the live builder, as with `moderate serve`."""
     SiteBuilder(project.settings_file, project.content, project.output)()
-    return start_service(rebuild=True)
+    return start_service(rebuild=True, live=True)
