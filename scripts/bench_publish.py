@@ -35,27 +35,14 @@ from pathlib import Path
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_build import same_tree, write_comment, write_site
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.servers
+from bench_build import same_tree, write_comment, write_site  # scripts/ is on sys.path
 
 from moderation.commentfile import PublishedComment
+from tests.servers import ROOT, SETTINGS_TEMPLATE
 
-ROOT = Path(__file__).resolve().parent.parent
 MODERATE = Path(sys.executable).with_name("moderate")
 PASSWORD = "correct horse battery staple"
-SETTINGS = """\
-import sys
-sys.path.insert(0, {root!r})
-from pelicanconf import *  # noqa: F403
-
-PATH = {content!r}
-OUTPUT_PATH = {output!r}
-CACHE_PATH = {cache!r}
-THEME = {theme!r}
-PLUGIN_PATHS = [{plugins!r}]
-COMMENTS_DATABASE_URL = {database!r}
-COMMENTS_RATE_LIMIT = 0
-"""
 
 
 @dataclass(frozen=True)
@@ -75,10 +62,12 @@ def make_blog(root: Path, posts: int, per_post: int) -> Blog:
 
 
 def write_settings(file: Path, content: Path, output: Path, cache: Path, db: Path) -> None:
+    """The tests' settings for a throwaway blog, with no rate limit on the intake."""
     file.write_text(
-        SETTINGS.format(
+        SETTINGS_TEMPLATE.format(
             root=str(ROOT), content=str(content), output=str(output), cache=str(cache),
             theme=str(ROOT / "theme"), plugins=str(ROOT / "plugins"), database=f"sqlite:///{db}",
+            extra="COMMENTS_RATE_LIMIT = 0",
         ),
         encoding="utf-8",
     )  # fmt: skip
