@@ -129,28 +129,26 @@ def stamps(files: Files) -> Iterator[tuple[str, Stamp]]:
 
 
 def read_file(path: Path, stamp: Stamp, check: Check) -> Read:
-    """Parse, render and `check` one comment file, or say why it cannot be published."""
-    from moderation.commentfile import CommentFileError, loads
+    """Parse, render and `check` one comment file, or say why it cannot be published.
+
+    Only what the file causes becomes a reason: a broken setting still stops the build.
+    """
+    from moderation import sanitize
+    from moderation.commentfile import loads
     from moderation.errors import ModerationError
 
     try:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise CommentFileError(str(error)) from None
-        return Read(stamp, render(loads(text, str(path)), check))
+        c = loads(path.read_text(encoding="utf-8"), str(path))
+        html = sanitize.render(c.body)
+    except (OSError, UnicodeDecodeError) as error:
+        return Read(stamp, None, str(error))
     except ModerationError as error:
         return Read(stamp, None, str(error).removeprefix(f"{path}: "))
-
-
-def render(c: PublishedComment, check: Check) -> Rendered:
-    from moderation import sanitize
-
-    html = sanitize.render(c.body)
-    return Rendered(
+    rendered = Rendered(
         c.id, c.article, c.author, c.url, c.date, c.reply_to, c.approved_by, c.verified,
         html, plain_text(html), check(c),
     )  # fmt: skip
+    return Read(stamp, rendered)
 
 
 class _Text(HTMLParser):

@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 from builds import ROOT, Build, build_site
+from commentfiles import CACHING, comment
 from jinja2.utils import htmlsafe_json_dumps
 from sitecheck import Document, parse
 
-from moderation.commentfile import PublishedComment, dumps
-
 PLUGIN = {"PLUGINS": ["embeds", "comments"]}
 ATOM = "{http://www.w3.org/2005/Atom}"
-START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
-CACHING = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
 COMMENTS_TEMPLATE = ROOT / "theme/templates/_comments.html"
 
 POST = """Title: Post {slug}
@@ -31,23 +26,6 @@ Summary: About {slug}.
 Some words about {slug}.
 """
 POSTS = {"posts/a.md": POST.format(slug="a", day=1), "posts/b.md": POST.format(slug="b", day=2)}
-
-BASE = PublishedComment(
-    id=1,
-    article="a",
-    author="Jane Smith",
-    url="https://jane.example/",
-    date=START,
-    body="A thoughtful *comment*.",
-    approved_by="robin",
-    approved_at=START + timedelta(hours=1),
-)
-
-
-def comment(id: int, article: str = "a", minute: int = 0, **fields: object) -> str:
-    """A comment file's text, as the publisher writes it."""
-    date = START + timedelta(minutes=minute)
-    return dumps(replace(BASE, id=id, article=article, date=date, **fields))
 
 
 def files(**comments: str) -> dict[str, str]:

@@ -11,23 +11,18 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
 import comments as plugin
 import pytest
 from builds import build_site
+from commentfiles import CACHING, comment
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 from pelican.writers import Writer
 from sitecheck import parse
 
-from moderation.commentfile import PublishedComment, dumps
-
-START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
-CACHING = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
 POST = """Title: Post {slug}
 Date: 2025-01-0{day} 10:00
 Category: Networking
@@ -37,21 +32,6 @@ Summary: About {slug}.
 
 Some words about {slug}.
 """
-BASE = PublishedComment(
-    id=1,
-    article="a",
-    author="Jane Smith",
-    url="https://jane.example/",
-    date=START,
-    body="A thoughtful *comment*.",
-    approved_by="robin",
-    approved_at=START + timedelta(hours=1),
-)
-
-
-def comment(id: int, article: str = "a", minute: int = 0, **fields: object) -> str:
-    date = START + timedelta(minutes=minute)
-    return dumps(replace(BASE, id=id, article=article, date=date, **fields))
 
 
 @contextmanager
