@@ -381,11 +381,11 @@ def publish_one(root: Path, posts: int, per_post: int) -> list[str]:
     lines = [
         f"{posts} posts, {per_post} comments each; one new comment on `{target}`. Each cached"
         " rebuild ran once, after a full build with the same caching settings, into that build's"
-        " output; its output tree is then compared file by file with a clean uncached build.",
+        " output; its output tree is then compared file by file with a clean build (empty cache).",
         "",
         "| Rebuild after one new comment | CPU s | Wall s | Same files as a clean build |",
         "|---|---|---|---|",
-        f"| full rebuild, caching off | {full.cpu:.2f} | {full.wall:.2f} | (the reference) |",
+        f"| full rebuild, empty cache | {full.cpu:.2f} | {full.wall:.2f} | (the reference) |",
     ]
     for way, settings in ways.items():
         timing = build(site.content, outputs[way], OURS, **settings)
