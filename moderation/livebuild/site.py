@@ -26,8 +26,6 @@ from pelican.settings import read_settings
 from . import output_lock
 from .writer import ReadTracker, RecordingWriter
 
-logger = logging.getLogger(__name__)
-
 Stamps = dict[str, tuple[int, int]]
 
 
@@ -51,17 +49,16 @@ class Report:
         }
 
 
+@dataclass
 class _Built:
     """The state of one full build: the generators, the writer and the inputs it was made from."""
 
-    def __init__(
-        self, articles: ArticlesGenerator, writer: RecordingWriter, plugin: ModuleType | None
-    ) -> None:
-        self.articles = articles
-        self.writer = writer
-        self.plugin = plugin
-        self.inputs: Stamps = {}
-        self.output_id: tuple[int, int, int] = (0, 0, 0)
+    settings: dict[str, Any]
+    articles: ArticlesGenerator
+    writer: RecordingWriter
+    plugin: ModuleType | None
+    inputs: Stamps
+    output_id: tuple[int, int, int]  # updated after each refresh's own writes
 
 
 class LiveSite:
@@ -81,7 +78,7 @@ class LiveSite:
             if (
                 built is None
                 or built.plugin is None  # no plugin to ask what changed: build it all
-                or built.inputs != self._inputs()
+                or built.inputs != self._inputs(built.settings)
                 or built.output_id != self._id()
             ):
                 report = self._full()
@@ -112,11 +109,7 @@ class LiveSite:
             pelican.run()
         writer = pelican.writer
         articles = next(g for g in generators if isinstance(g, ArticlesGenerator))
-        built = _Built(articles, writer, pelican.comments_plugin)
-        built.inputs = inputs
-        built.output_id = self._id()
-        self.settings = settings
-        self.built = built
+        self.built = _Built(settings, articles, writer, pelican.comments_plugin, inputs, self._id())
         # The build leaves millions of long-lived objects; moved out of the collector's sight,
         # they stop making every later collection (and so every refresh) take a tenth of a second.
         gc.collect()
@@ -129,16 +122,14 @@ class LiveSite:
         if not slugs:
             return Report("unchanged")
         writer = built.writer
-        writer.rendered = 0
         written = writer.replay(slugs)
         built.plugin.write_comment_feeds(built.articles, slugs)
         built.output_id = self._id()
         return Report("pages", written, writer.rendered)
 
     # -- what the build depends on -----------------------------------------------------------
-    def _inputs(self, settings: dict[str, Any] | None = None) -> Stamps:
+    def _inputs(self, settings: dict[str, Any]) -> Stamps:
         """Stamps of every input but the comments: the content, the theme, the settings files."""
-        settings = settings or self.settings
         skip = {
             os.path.join(self.content, settings.get("COMMENTS_PATH", "comments")),
             str(settings["CACHE_PATH"]),

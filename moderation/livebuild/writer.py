@@ -148,7 +148,7 @@ class RecordingWriter(Writer):
         self.page_calls: dict[str, int] = {}  # output -> index of the call that wrote it
         self.readers: dict[str, set[str]] = defaultdict(set)  # slug -> outputs that read it
         self.wanted: set[str] | None = None  # while replaying: the outputs to write
-        self.written: list[str] = []  # outputs whose bytes changed, since the last reset
+        self.written: list[str] = []  # outputs whose bytes changed: in the full build, or the last replay
         self.rendered = 0
 
     # -- Pelican's Writer interface ------------------------------------------------------------
@@ -209,7 +209,7 @@ class RecordingWriter(Writer):
         """
         pages = self.pages_reading(slugs)
         self.wanted = {sanitised_join(self.output_path, page) for page in pages}
-        self.written = []
+        self.written, self.rendered = [], 0
         self._written_files.clear()
         self._overridden_files.clear()
         try:
