@@ -148,7 +148,7 @@ class RecordingWriter(Writer):
         self.page_calls: dict[str, int] = {}  # output -> index of the call that wrote it
         self.readers: dict[str, set[str]] = defaultdict(set)  # slug -> outputs that read it
         self.wanted: set[str] | None = None  # while replaying: the outputs to write
-        self.written: list[str] = []  # outputs whose bytes changed: in the full build, or the last replay
+        self.written: list[str] = []  # changed outputs: of the full build, or the last replay
         self.rendered = 0
 
     # -- Pelican's Writer interface ------------------------------------------------------------
