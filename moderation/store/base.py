@@ -6,12 +6,16 @@ touching them. Every method is safe to call from many threads at once.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from ..jobs.model import Job, JobState, QueuedJob
 from ..model import Action, AuditEntry, Comment, Review, Status, Submission
+
+# The work a decision causes (e-mail, deploys), written in the decision's own transaction.
+FollowUp = Callable[[Comment], Sequence[Job]]
 
 
 @dataclass(frozen=True)
@@ -60,8 +64,18 @@ class Store(Protocol):
         """How many comments `queue` would list without paging."""
         ...
 
-    def decide(self, comment_id: int, action: Action, actor: str, reason: str = "") -> Comment:
+    def decide(
+        self,
+        comment_id: int,
+        action: Action,
+        actor: str,
+        reason: str = "",
+        *,
+        follow_up: FollowUp | None = None,
+    ) -> Comment:
         """A moderator's decision: the move `TRANSITIONS` allows, and its audit row, or nothing.
+
+        `follow_up(decided_comment)` names the jobs the decision causes; they commit with it.
 
         The status is read and changed in one write transaction, so of two moderators deciding
         at once exactly one wins; the other gets `IllegalTransition`. `Action.RESUBMIT` is the
@@ -180,6 +194,49 @@ class Store(Protocol):
 
         Of one username or of one client address: give exactly one of the two.
         """
+        ...
+
+    def enqueue(self, jobs: Sequence[Job]) -> list[int]:
+        """Record work to do now (a keyed job already waiting is not added twice)."""
+        ...
+
+    def claim_jobs(
+        self, kinds: Collection[str], limit: int = 10, lease: timedelta = timedelta(minutes=5)
+    ) -> list[QueuedJob]:
+        """Due jobs of these kinds, leased to the caller: nobody else runs them meanwhile."""
+        ...
+
+    def finish_job(self, job_id: int) -> None:
+        """A claimed job succeeded."""
+        ...
+
+    def retry_job(self, job_id: int, error: str, due_at: datetime | None) -> None:
+        """A claimed job failed: try again at `due_at`, or give up (None)."""
+        ...
+
+    def send_job_again(self, job_id: int) -> bool:
+        """A moderator asks for a waiting or failed job to run now; False if it is done."""
+        ...
+
+    def jobs(
+        self,
+        states: Collection[JobState] = (JobState.PENDING, JobState.FAILED),
+        kinds: Collection[str] = (),
+        limit: int = 50,
+    ) -> list[QueuedJob]:
+        """Jobs in these states, newest first: what moderators see as waiting or failed."""
+        ...
+
+    def job_counts(self) -> dict[tuple[str, JobState], int]:
+        """How many jobs of each kind are in each state."""
+        ...
+
+    def forget_done_jobs(self, older_than: timedelta) -> int:
+        """Delete jobs that finished that long ago; returns how many."""
+        ...
+
+    def claim_schedule(self, name: str, interval: timedelta) -> bool:
+        """True for exactly one caller when the periodic task `name` is due; it runs it."""
         ...
 
     def close(self) -> None:

@@ -136,10 +136,42 @@ def add_moderators_and_sessions(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX login_attempts_username ON login_attempts (username, at)")
 
 
+def add_jobs_and_schedule(db: sqlite3.Connection) -> None:
+    """Work that must happen later (e-mail, deploys), and when housekeeping last ran.
+
+    A job is written in the same transaction as its cause and leased while it runs
+    (`leased_until`), so a worker that dies mid-job leaves it to be claimed again.
+    """
+    db.execute(
+        """
+        CREATE TABLE jobs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            key TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            leased_until TEXT,
+            last_attempt_at TEXT,
+            last_error TEXT NOT NULL DEFAULT '',
+            done_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX jobs_due ON jobs (state, due_at)")
+    db.execute("CREATE INDEX jobs_key ON jobs (key, state)")
+    db.execute(
+        "CREATE TABLE schedule (name TEXT PRIMARY KEY, next_at TEXT NOT NULL, last_at TEXT)"
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     create_comments_and_audit,
     add_revisions_and_audit_index,
     add_moderators_and_sessions,
+    add_jobs_and_schedule,
 )
 
 

@@ -33,8 +33,9 @@ from ..model import (
     fingerprint,
     status_for,
 )
-from . import accounts, privacy
-from .base import ModeratorSession, Store
+from . import accounts, jobs, privacy
+from .base import FollowUp, ModeratorSession, Store
+from .jobs import SQLiteJobs
 from .migrations import migrate
 from .rows import (
     audit_entry_from_row,
@@ -57,7 +58,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class SQLiteStore(Store):
+class SQLiteStore(SQLiteJobs, Store):
     """The queue in one SQLite file, shared safely by threads and processes."""
 
     def __init__(self, path: Path, *, clock: Callable[[], datetime] = utc_now) -> None:
@@ -151,7 +152,15 @@ class SQLiteStore(Store):
         with self._connection() as db:
             return db.execute(f"SELECT count(*) FROM comments {where}", params).fetchall()[0][0]
 
-    def decide(self, comment_id: int, action: Action, actor: str, reason: str = "") -> Comment:
+    def decide(
+        self,
+        comment_id: int,
+        action: Action,
+        actor: str,
+        reason: str = "",
+        *,
+        follow_up: FollowUp | None = None,
+    ) -> Comment:
         action = Action(action)
         if action is Action.RESUBMIT:
             raise IllegalTransition(
@@ -181,7 +190,10 @@ class SQLiteStore(Store):
                 comment_id,
             )
             write_audit(db, comment_id, now, actor, action.value, current, target, reason)
-        return comment_from_row(row)
+            decided = comment_from_row(row)
+            if follow_up is not None:
+                jobs.enqueue(db, follow_up(decided), now)
+        return decided
 
     def resubmit(self, token: str, submission: Submission, review: Review) -> Comment:
         # The replaced version goes to `revisions`, not into the audit reason: the audit log

@@ -319,7 +319,7 @@ def test_version_1_database_is_upgraded_keeping_its_rows(tmp_path: Path) -> None
         assert [e.action for e in store.audit_log(comment_id=old.id)] == ["submitted"]
         store.resubmit("old-token", submission(body="Corrected at version 2."), PASSING)
         assert [r.body for r in store.revisions(old.id)] == ["Written at version 1."]
-    assert user_version(path) == len(MIGRATIONS) == 3
+    assert user_version(path) == len(MIGRATIONS)
 
 
 def test_failed_migration_leaves_the_database_untouched(tmp_path: Path) -> None:
