@@ -16,6 +16,8 @@ from pathlib import Path
 from .articles import ArticleIndex
 from .errors import CommentNotFound, IllegalTransition, InvalidSubmission
 from .formtoken import FormTokens
+from .jobs.runner import JobRunner
+from .jobs.setup import runner_from_settings
 from .model import Action, Comment, Status, Submission
 from .notify import Notifier
 from .policy import Policy
@@ -35,6 +37,19 @@ class CommentService:
     publisher: Publisher
     notifier: Notifier
     akismet: AkismetCheck | None = None  # reports moderators' corrections to Akismet
+    jobs: JobRunner | None = None  # e-mail, deploys and housekeeping, with retries
+
+    def start(self) -> None:
+        """Start the background work of a long-running service: builder and job runner."""
+        self.publisher.start()
+        if self.jobs is not None:
+            self.jobs.start()
+
+    def close(self) -> None:
+        """Stop the background work; what is left to do stays recorded in the store."""
+        if self.jobs is not None:
+            self.jobs.close()
+        self.publisher.close()
 
     def submit(self, submission: Submission) -> Comment:
         """Check and queue a new comment; committed before this returns."""
@@ -146,7 +161,7 @@ def build_service(
     output = Path(settings["OUTPUT_PATH"])
     builder_class = LiveBuilder if live else SiteBuilder
     builder = builder_class(settings_file, content, output) if rebuild else None
-    return CommentService(
+    service = CommentService(
         store=store,
         policy=policy,
         articles=ArticleIndex.from_settings(settings),
@@ -156,6 +171,8 @@ def build_service(
         notifier=Notifier(settings),
         akismet=akismet,
     )
+    service.jobs = runner_from_settings(settings, service)
+    return service
 
 
 def akismet_from_settings(settings: Settings) -> AkismetCheck | None:

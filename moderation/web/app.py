@@ -54,7 +54,7 @@ def create_app(
     origins = sorted({settings.site_origin, *settings["COMMENTS_ALLOWED_ORIGINS"]} - {""})
     app = Starlette(
         routes=routes,
-        lifespan=_publisher_running,
+        lifespan=_service_running,
         middleware=[
             Middleware(SecurityHeaders, production=production),
             Middleware(
@@ -103,15 +103,15 @@ def app_from_environment() -> Starlette:
 
 
 @asynccontextmanager
-async def _publisher_running(app: Starlette) -> AsyncIterator[None]:
-    """The publisher's builder starts with the server (its first build runs in the background)
-    and stops with it."""
-    publisher = app.state.service.publisher
-    publisher.start()
+async def _service_running(app: Starlette) -> AsyncIterator[None]:
+    """The publisher's builder (its first build runs in the background) and the job runner
+    start with the server and stop with it."""
+    service = app.state.service
+    service.start()
     try:
         yield
     finally:
-        await run_in_threadpool(publisher.close)
+        await run_in_threadpool(service.close)
 
 
 async def health(request: Request) -> Response:
