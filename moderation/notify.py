@@ -13,6 +13,7 @@ import smtplib
 import threading
 from email.message import EmailMessage
 
+from .emailaddress import InvalidEmailAddress, single_address
 from .model import Comment, Status
 
 logger = logging.getLogger(__name__)
@@ -64,7 +65,12 @@ class Notifier:
         else:
             return
         body += f"\nIts status page: {self.service_url}/comments/{comment.token}\n"
-        self._queue([comment.email], subject, body)
+        try:  # rows stored before the intake checked addresses may hold a list
+            recipient = single_address(comment.email)
+        except InvalidEmailAddress as error:
+            logger.warning("notify: not writing to comment #%s's address: %s", comment.id, error)
+            return
+        self._queue([recipient], subject, body)
 
     def wait_idle(self) -> None:
         """For tests and the CLI: wait until every queued message was handed over."""
