@@ -221,6 +221,7 @@ class Comment:
     decided_at: datetime | None = None
     decision_reason: str = ""
     feed: str = ""
+    uid: str = ""  # random, lasting: identifies the comment in its file when an id cannot
 
     def submission(self) -> Submission:
         """The comment as the policy sees it, for re-checks and Akismet reports."""

@@ -167,11 +167,26 @@ def add_jobs_and_schedule(db: sqlite3.Connection) -> None:
     )
 
 
+def add_comment_identity(db: sqlite3.Connection) -> None:
+    """Version 5: a comment's lasting identity, and what the store last saw of its file.
+
+    `uid` is random and goes into the published file's `Uid:` header: a recreated or restored
+    database can issue an id again, never a uid (docs/comment-files.md). `published_stamp` is
+    the file's inode, mtime and size when the store last found this comment in it, so the
+    start-up reconcile reads only the files that changed.
+    """
+    db.execute("ALTER TABLE comments ADD COLUMN uid TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE comments ADD COLUMN published_stamp TEXT NOT NULL DEFAULT ''")
+    db.execute("UPDATE comments SET uid = lower(hex(randomblob(16)))")
+    db.execute("CREATE UNIQUE INDEX comments_uid ON comments (uid)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     create_comments_and_audit,
     add_revisions_and_audit_index,
     add_moderators_and_sessions,
     add_jobs_and_schedule,
+    add_comment_identity,
 )
 
 

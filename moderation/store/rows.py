@@ -102,6 +102,7 @@ def comment_from_row(row: sqlite3.Row, review: Review | None = None) -> Comment:
         decided_at=parse_time(row["decided_at"]) if row["decided_at"] else None,
         decision_reason=row["decision_reason"],
         feed=row["feed"],
+        uid=row["uid"],
     )
 
 

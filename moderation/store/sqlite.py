@@ -94,8 +94,8 @@ class SQLiteStore(SQLiteJobs, Store):
                 """
                 INSERT INTO comments (article, reply_to, name, blog_url, email, body, status,
                     token, created_at, updated_at, ip, user_agent, referrer, review, fingerprint,
-                    feed)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    feed, uid)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 RETURNING *
                 """,
                 submission.article,
@@ -115,6 +115,7 @@ class SQLiteStore(SQLiteJobs, Store):
                 dump_review(review),
                 fingerprint(submission.article, submission.body),
                 feed_of(review),
+                secrets.token_hex(16),
             )
             write_audit(
                 db, row["id"], now, "policy", "submitted", None, status, failure_codes(review)
