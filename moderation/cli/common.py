@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from enum import StrEnum
 from pathlib import Path
 
 import click
 
-from ..errors import CommentNotFound, ModerationError
+from ..errors import CommentNotFound, ModerationError, SettingsError
 from ..model import Comment
 from ..settings import Settings
 
@@ -27,12 +28,22 @@ def load_settings(context: click.Context) -> Settings:
 
 
 def open_service(context: click.Context, *, rebuild: bool = True, live: bool = False):
-    from ..service import build_service
+    """The service, or exit 2 when the settings name a database that cannot be used."""
+    from ..service import build_service, database_url
 
     settings = load_settings(context)
     file = Path(context.obj).resolve()
     try:
         return settings, build_service(settings, file, rebuild=rebuild, live=live)
+    except SettingsError as error:
+        raise SettingsProblem(str(error)) from error
+    except sqlite3.Error as error:
+        url = database_url(settings)
+        raise SettingsProblem(f"COMMENTS_DATABASE_URL {url!r}: cannot open it: {error}") from error
+    except OSError as error:  # a folder for the database or the secret key cannot be made
+        raise SettingsProblem(
+            f"cannot set up the service (COMMENTS_DATABASE_URL?): {error}"
+        ) from error
     except ModerationError as error:
         raise click.ClickException(str(error)) from error
 

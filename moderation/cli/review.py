@@ -20,17 +20,24 @@ from .common import (
 
 
 @click.command()
-@click.option("--status", type=click.Choice([s.value for s in Status]), help="Only this status.")
+@click.option(
+    "--status",
+    type=click.Choice(["all", *(s.value for s in Status)]),
+    default="all",
+    show_default=True,
+    help="Only comments with this status.",
+)
 @click.option("--article", help="Only comments on this article (its slug).")
 @click.option("--limit", default=50, show_default=True, help="How many, newest first.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @click.pass_context
 def queue(
-    context: click.Context, status: str | None, article: str | None, limit: int, as_json: bool
+    context: click.Context, status: str, article: str | None, limit: int, as_json: bool
 ) -> None:
     """List comments, newest first."""
     _, service = open_service(context, rebuild=False)
-    comments = service.store.queue(Status(status) if status else None, article, limit=limit)
+    wanted = None if status == "all" else Status(status)
+    comments = service.store.queue(wanted, article, limit=limit)
     if as_json:
         for comment in comments:
             click.echo(json.dumps(comment_json(comment)))
