@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -47,6 +47,7 @@ def create_app(
         Route("/comments/{token}", status.status_page, methods=["GET", "POST"]),
         Mount("/comments-assets", StaticFiles(directory=HERE / "static"), name="assets"),
         Route("/healthz", health, methods=["GET"]),
+        Route(f"{moderate.HOME}/", moderator_home, methods=["GET"]),
         *moderate.routes(production=production),
     ]
     if site_dir is not None:
@@ -116,6 +117,12 @@ async def _service_running(app: Starlette) -> AsyncIterator[None]:
 
 async def health(request: Request) -> Response:
     return PlainTextResponse("ok")
+
+
+async def moderator_home(request: Request) -> Response:
+    """`/moderate/` as typed: without this the site's mount answers it, with a 404."""
+    query = f"?{request.url.query}" if request.url.query else ""
+    return RedirectResponse(moderate.HOME + query, status_code=308)
 
 
 def _error(request: Request, status_code: int, message: str, field: str = "") -> Response:
