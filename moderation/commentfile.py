@@ -5,6 +5,10 @@ time. Plain text with a header of `Key: value` lines, a blank line, then the com
 Markdown exactly as the commenter wrote it (rendered and sanitized only at build time), so
 published comments are reviewable in git and the site can be rebuilt from the repository
 alone. The commenter's e-mail address, IP and user agent are never written here.
+
+A file never replaces a file holding another comment: ids can be issued again by a recreated
+or restored database, so `write` compares identities (the `Uid` header, or the date and author
+of files written before it existed) and refuses with `CommentFileConflict` (docs/comment-files.md).
 """
 
 from __future__ import annotations
@@ -12,17 +16,28 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import ModerationError
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,199}")
+_NAME = re.compile(r"([1-9][0-9]{0,17})\.md")
 
 
 class CommentFileError(ModerationError):
     """A comment file that cannot be read; the message names the file and the problem."""
+
+
+class CommentFileConflict(CommentFileError):
+    """The file at a comment's place holds another comment (or one that cannot be read)."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"{path} {problem}")
+        self.path = path
 
 
 @dataclass(frozen=True)
@@ -38,10 +53,31 @@ class PublishedComment:
     reply_to: int | None = None
     feed: str = ""  # the commenter's blog feed, found by the live link check: a "verified" mark
     checks: tuple[str, ...] = field(default_factory=tuple)  # "name=pass", "link=pass:link.verified"
+    uid: str = ""  # random and lasting; "" in files written before the header existed
 
     @property
     def verified(self) -> bool:
         return bool(self.feed)
+
+
+def same_comment(one: PublishedComment, other: PublishedComment) -> bool:
+    """Whether two versions are the same comment, whatever their ids or edits say.
+
+    By `Uid` when both have one; otherwise by article, author and sending time (to the
+    microsecond): what a hand edit of a file written before `Uid` existed leaves alone.
+    """
+    if one.uid and other.uid:
+        return one.uid == other.uid
+    return (one.article, one.author, _utc(one.date)) == (
+        other.article,
+        other.author,
+        _utc(other.date),
+    )
+
+
+def _utc(moment: datetime) -> datetime:
+    """A time without an offset is compared (and registered) as UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def path_for(comments_dir: Path, comment: PublishedComment) -> Path:
@@ -53,6 +89,7 @@ def path_for(comments_dir: Path, comment: PublishedComment) -> Path:
 def dumps(comment: PublishedComment) -> str:
     header = {
         "Id": str(comment.id),
+        **({"Uid": comment.uid} if comment.uid else {}),
         "Article": comment.article,
         "Author": comment.author,
         "Url": comment.url,
@@ -95,6 +132,7 @@ def loads(text: str, source: str = "<string>") -> PublishedComment:
             reply_to=int(header["reply-to"]) if header.get("reply-to") else None,
             feed=header.get("feed", ""),
             checks=tuple(header.get("checks", "").split()),
+            uid=header.get("uid", ""),
         )
     except ValueError as error:
         raise CommentFileError(f"{source}: {error}") from None
@@ -114,27 +152,89 @@ def read(path: Path) -> PublishedComment:
 
 
 def write(comments_dir: Path, comment: PublishedComment) -> Path:
-    """Write atomically: a temporary file in the same folder, flushed, then renamed over."""
+    """Write atomically, never over another comment: `CommentFileConflict` instead.
+
+    A temporary file in the same folder, flushed, then hard-linked to a free name (which
+    fails rather than replace a file that appeared meanwhile) or renamed over the same
+    comment's earlier file (a re-approval after unpublishing, a rewritten `Reply-To`).
+    """
     path = path_for(comments_dir, comment)
+    text = dumps(comment)
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(dumps(comment))
+            handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            _check_replaceable(path, comment, text)
+            os.replace(temporary, path)
+    finally:
         Path(temporary).unlink(missing_ok=True)
-        raise
     return path
 
 
-def remove(comments_dir: Path, article: str, comment_id: int) -> bool:
-    """Unpublish: delete the file; True when there was one."""
+def _check_replaceable(path: Path, comment: PublishedComment, text: str) -> None:
+    try:
+        current = path.read_text(encoding="utf-8")
+        if current == text:
+            return
+        existing = loads(current, str(path))
+    except (OSError, UnicodeDecodeError, CommentFileError) as error:
+        raise CommentFileConflict(path, f"cannot be read ({error}): it is left alone") from None
+    if not same_comment(existing, comment):
+        raise CommentFileConflict(
+            path, f"holds another comment (by {existing.author!r}, {existing.date.isoformat()})"
+        )
+
+
+def remove(
+    comments_dir: Path, article: str, comment_id: int, expected: PublishedComment | None = None
+) -> bool:
+    """Unpublish: delete the file; True when there was one.
+
+    With `expected`, a file holding another comment is left alone (`CommentFileConflict`).
+    """
     path = comments_dir / article / f"{comment_id}.md"
+    if expected is not None and path.exists():
+        try:
+            existing = read(path)
+        except CommentFileError as error:
+            raise CommentFileConflict(path, f"cannot be read ({error}): it is left alone") from None
+        if not same_comment(existing, expected):
+            raise CommentFileConflict(path, f"holds another comment (by {existing.author!r})")
     try:
         path.unlink()
     except FileNotFoundError:
         return False
     return True
+
+
+class PublishedFile(NamedTuple):
+    """A comment file as a directory scan sees it, without reading it."""
+
+    article: str
+    id: int
+    path: Path
+    stamp: str  # inode:mtime_ns:size: changes whenever the file is rewritten or replaced
+
+
+def scan(comments_dir: Path) -> Iterator[PublishedFile]:
+    """Every `<article>/<id>.md` below `comments_dir` (names only, one `stat` each)."""
+    try:
+        folders = [entry for entry in os.scandir(comments_dir) if entry.is_dir()]
+    except FileNotFoundError:
+        return
+    for folder in sorted(folders, key=lambda entry: entry.name):
+        if folder.name.startswith("."):
+            continue
+        for entry in os.scandir(folder.path):
+            match = _NAME.fullmatch(entry.name)
+            if match is None or not entry.is_file():
+                continue
+            info = entry.stat()
+            stamp = f"{info.st_ino}:{info.st_mtime_ns}:{info.st_size}"
+            yield PublishedFile(folder.name, int(match.group(1)), Path(entry.path), stamp)

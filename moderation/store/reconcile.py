@@ -1,0 +1,297 @@
+"""The queue database learns what `content/comments/` publishes, and never reuses its ids.
+
+Published comment files outlive the database: a fresh clone, `rm -rf var/`, a restored backup
+or a second machine approving for the same repository all leave files whose ids the database
+does not know, or knows as another comment. `reconcile` runs in one write transaction at
+start-up: every published comment the database does not know is registered under its own id
+(an approved row, audited), a database comment whose id a file holds for another comment is
+moved to a fresh id first (its audit rows, revisions, replies and any other rows that refer to
+it follow), and the id sequence is raised above every published id. A file the database
+already found holding the same comment, unchanged since (`published_stamp`), is not read.
+docs/comment-files.md explains the scheme.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .. import commentfile
+from ..commentfile import CommentFileError, PublishedComment, PublishedFile
+from ..model import CheckResult, Comment, Outcome, Review, Status, Verdict, fingerprint
+from .rows import comment_from_row, dump_review, existing, iso, one, parse_time, write_audit
+
+ACTOR = "reconcile"
+
+
+@dataclass
+class Reconciliation:
+    """What one reconcile found and did; `to_write` is for the publisher."""
+
+    files: int = 0  # published comment files found
+    was_empty: bool = False  # the database held no comment and no moderator before
+    registered: list[int] = field(default_factory=list)
+    moved: list[tuple[int, int]] = field(default_factory=list)  # (old id, new id)
+    # Approved comments whose file is missing, or names a parent that moved: write them.
+    to_write: list[Comment] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # files left alone, and why
+
+    def notices(self, database: Path | str) -> list[str]:
+        """Sentences for the log and `moderate serve`'s start-up lines."""
+        lines = []
+        if self.was_empty and self.files:
+            lines.append(
+                f"the comment database {database} was new or empty while content/comments"
+                f" holds {self.files} published comment file(s): {len(self.registered)} were"
+                " registered under their own ids (replies to them and unpublishing work, new"
+                " ids come after them); it has no moderator accounts: set one with"
+                " `moderate set-password NAME`"
+            )
+        elif self.registered:
+            ids = ", ".join(f"#{i}" for i in self.registered[:20])
+            lines.append(
+                f"registered {len(self.registered)} published comment(s) from files: {ids}"
+            )
+        lines += [
+            f"comment #{old} now has the id #{new}: a published file holds another comment"
+            f" under #{old}"
+            for old, new in self.moved
+        ]
+        return lines + self.problems
+
+
+def reconcile(db: sqlite3.Connection, comments_dir: Path, now: datetime) -> Reconciliation:
+    """Bring the database in step with the files; the caller holds a write transaction."""
+    db.execute("PRAGMA defer_foreign_keys = ON")  # ids move; the references follow them
+    counts = one(db, "SELECT (SELECT count(*) FROM comments), (SELECT count(*) FROM moderators)")
+    report = Reconciliation(was_empty=counts is not None and counts[0] + counts[1] == 0)
+    known = {
+        row["id"]: row
+        for row in db.execute("SELECT id, article, status, published_stamp FROM comments")
+    }
+    by_id: dict[int, list[PublishedFile]] = {}
+    for file in commentfile.scan(comments_dir):
+        by_id.setdefault(file.id, []).append(file)
+    report.files = sum(len(files) for files in by_id.values())
+    _raise_sequence(db, max(by_id, default=0))  # fresh ids for moves come after every file
+    claimed: dict[str, Path] = {}  # uid → the file that claimed it in this run
+    for comment_id in sorted(by_id):
+        row = known.get(comment_id)
+        file, *others = sorted(
+            by_id[comment_id], key=lambda f: row is None or f.article != row["article"]
+        )
+        report.problems += [
+            f"{other.path}: comment id {comment_id} is also used by {file.path}; not registered"
+            for other in others
+        ]
+        if (
+            row is not None
+            and row["status"] == Status.APPROVED
+            and row["article"] == file.article
+            and row["published_stamp"] == file.stamp
+        ):
+            continue
+        _learn(db, file, now, report, claimed)
+    db.execute(
+        "UPDATE comments SET reply_to = NULL"
+        " WHERE reply_to IS NOT NULL AND reply_to NOT IN (SELECT id FROM comments)"
+    )
+    report.to_write = _unwritten(db, by_id, {new for _, new in report.moved})
+    return report
+
+
+def _learn(
+    db: sqlite3.Connection,
+    file: PublishedFile,
+    now: datetime,
+    report: Reconciliation,
+    claimed: dict[str, Path],
+) -> None:
+    """Make the database hold the file's comment under the file's id."""
+    try:
+        published = commentfile.read(file.path)
+    except CommentFileError as error:
+        report.problems.append(f"{error}; its id stays reserved")
+        return
+    if (published.id, published.article) != (file.id, file.article):
+        report.problems.append(f"{file.path}: its Id or Article does not match its place")
+        return
+    if published.uid and published.uid in claimed:
+        report.problems.append(f"{file.path}: same Uid as {claimed[published.uid]}; not registered")
+        return
+    if published.uid:
+        claimed[published.uid] = file.path
+    row = one(db, "SELECT * FROM comments WHERE id = ?", file.id)
+    if row is not None and commentfile.same_comment(_as_published(row), published):
+        _confirm(db, row, file, now)
+        return
+    twin = published.uid and one(db, "SELECT * FROM comments WHERE uid = ?", published.uid)
+    reason = f"{_relative(file)} holds another comment under #{file.id}"
+    if row is not None:
+        report.moved.append((file.id, move(db, file.id, now, reason)))
+    if twin:
+        report.moved.append(
+            (twin["id"], move(db, twin["id"], now, f"published as {_relative(file)}", file.id))
+        )
+        _confirm(db, one(db, "SELECT * FROM comments WHERE id = ?", file.id), file, now)
+        return
+    _register(db, published, file, now)
+    report.registered.append(file.id)
+
+
+def _confirm(db: sqlite3.Connection, row: sqlite3.Row, file: PublishedFile, now: datetime) -> None:
+    """The file holds this row's comment: remember its stamp; it is published, so approved."""
+    if row["status"] != Status.APPROVED:
+        db.execute(
+            "UPDATE comments SET status = ?, updated_at = ? WHERE id = ?",
+            (Status.APPROVED.value, iso(now), row["id"]),
+        )
+        write_audit(
+            db, row["id"], now, ACTOR, "registered", Status(row["status"]), Status.APPROVED,
+            f"found published in {_relative(file)}",
+        )  # fmt: skip
+    db.execute("UPDATE comments SET published_stamp = ? WHERE id = ?", (file.stamp, row["id"]))
+
+
+def _register(
+    db: sqlite3.Connection, published: PublishedComment, file: PublishedFile, now: datetime
+) -> None:
+    """A published comment the database did not know: approved, without e-mail or client data."""
+    source = f"registered from {_relative(file)}"
+    db.execute(
+        """
+        INSERT INTO comments (id, article, reply_to, name, blog_url, body, status, token,
+            created_at, updated_at, review, fingerprint, decided_by, decided_at,
+            decision_reason, feed, uid, published_stamp)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        (
+            published.id, published.article, published.reply_to, published.author,
+            published.url, published.body, Status.APPROVED.value, secrets.token_urlsafe(24),
+            iso(_utc(published.date)), iso(now), dump_review(_review(published.checks)),
+            fingerprint(published.article, published.body), published.approved_by,
+            iso(_utc(published.approved_at)), source, published.feed,
+            published.uid or secrets.token_hex(16), file.stamp,
+        ),
+    )  # fmt: skip
+    write_audit(db, published.id, now, ACTOR, "registered", None, Status.APPROVED, source)
+
+
+def move(
+    db: sqlite3.Connection,
+    comment_id: int,
+    now: datetime,
+    reason: str,
+    new_id: int | None = None,
+    above: int = 0,
+    actor: str = ACTOR,
+) -> int:
+    """Give a comment another id (a fresh one, above `above`, unless `new_id` is free).
+
+    Every row that refers to it follows: its audit rows, revisions, replies, and the rows of
+    any table with a foreign key to `comments`. The caller holds a write transaction.
+    """
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    if new_id is None:
+        new_id = _fresh_id(db, above)
+    row = one(db, "SELECT status FROM comments WHERE id = ?", comment_id)
+    if row is None:
+        raise ValueError(f"no comment {comment_id} to move")
+    db.execute(
+        "UPDATE comments SET id = ?, published_stamp = '' WHERE id = ?", (new_id, comment_id)
+    )
+    for table, column in _references(db):
+        # Names from the schema, not from input.
+        db.execute(
+            f'UPDATE "{table}" SET "{column}" = ? WHERE "{column}" = ?', (new_id, comment_id)
+        )
+    _raise_sequence(db, new_id)
+    status = Status(row["status"])
+    write_audit(db, new_id, now, actor, "moved", status, status, f"was #{comment_id}: {reason}")
+    return new_id
+
+
+def _references(db: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(table, column) of every foreign key to `comments.id`, replies included."""
+    return db.execute(
+        """
+        SELECT m.name, k."from" FROM sqlite_master AS m, pragma_foreign_key_list(m.name) AS k
+        WHERE m.type = 'table' AND k."table" = 'comments'
+        """
+    ).fetchall()
+
+
+def _fresh_id(db: sqlite3.Connection, above: int) -> int:
+    found = one(
+        db,
+        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'comments'), 0),"
+        " coalesce((SELECT max(id) FROM comments), 0), ?)",
+        above,
+    )
+    return int(found[0] if found else above) + 1
+
+
+def _raise_sequence(db: sqlite3.Connection, at_least: int) -> None:
+    """AUTOINCREMENT issues ids above `sqlite_sequence`: keep it above every published id."""
+    if one(db, "SELECT 1 FROM sqlite_sequence WHERE name = 'comments'") is None:
+        db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('comments', ?)", (at_least,))
+    else:
+        db.execute(
+            "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'comments'", (at_least,)
+        )
+
+
+def _unwritten(
+    db: sqlite3.Connection, by_id: dict[int, list[PublishedFile]], moved: set[int]
+) -> list[Comment]:
+    """Approved comments with no file (a crash between commit and write, a move), and the
+    approved replies of moved comments, whose file names the parent's old id."""
+    rows = db.execute(
+        "SELECT id, article, reply_to FROM comments WHERE status = ? ORDER BY id",
+        (Status.APPROVED.value,),
+    ).fetchall()
+    return [
+        comment_from_row(existing(db, "id", row["id"]))
+        for row in rows
+        if row["reply_to"] in moved
+        or not any(f.article == row["article"] for f in by_id.get(row["id"], ()))
+    ]
+
+
+def _as_published(row: sqlite3.Row) -> PublishedComment:
+    """The row's comment as its file would show it, for comparing identities."""
+    return PublishedComment(
+        id=row["id"],
+        article=row["article"],
+        author=row["name"],
+        url=row["blog_url"],
+        date=parse_time(row["created_at"]),
+        body=row["body"],
+        approved_by=row["decided_by"],
+        approved_at=parse_time(row["decided_at"] or row["updated_at"]),
+        uid=row["uid"],
+    )
+
+
+def _review(checks: tuple[str, ...]) -> Review:
+    """The checks' outcomes as the file recorded them (`check=verdict[:code]`)."""
+    results = []
+    for entry in checks:
+        check, _, rest = entry.partition("=")
+        verdict, _, code = rest.partition(":")
+        if verdict in {member.value for member in Verdict}:
+            results.append(CheckResult(check, Outcome(Verdict(verdict), code)))
+    return Review(tuple(results))
+
+
+def _utc(moment: datetime) -> datetime:
+    """A hand-written date without an offset is registered as UTC (as `same_comment` reads it)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _relative(file: PublishedFile) -> str:
+    """`comments/<article>/<id>.md`: where the file lies, for audit rows and messages."""
+    return "/".join(file.path.parts[-3:])
