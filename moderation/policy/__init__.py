@@ -127,4 +127,5 @@ def link_rules(settings: Settings) -> LinkRules:
         extra_blocked=frozenset(settings["COMMENTS_BLOCKED_LINK_DOMAINS"]),
         require_https=settings["COMMENTS_REQUIRE_HTTPS"],
         verify_live=settings["COMMENTS_VERIFY_LINKS"],
+        live_timeout=settings["COMMENTS_LINK_TIMEOUT"],
     )

@@ -81,7 +81,8 @@ def _domains(values: Iterable[str], field: str) -> frozenset[str]:
 class LinkRules:
     """Which links are not a commenter's own blog; the built-in lists can be replaced or extended.
 
-    Ports other than `allowed_ports` are held: a public blog is served on 80 or 443.
+    Ports other than `allowed_ports` are held: a public blog is served on 80 or 443. With
+    `verify_live`, each request of the visit may take `live_timeout` seconds.
     """
 
     own_domains: frozenset[str] = frozenset()
@@ -91,12 +92,15 @@ class LinkRules:
     extra_blocked: frozenset[str] = frozenset()
     require_https: bool = False
     verify_live: bool = False
+    live_timeout: float = 3.0
     allowed_ports: frozenset[int] = frozenset({80, 443})
 
     def __post_init__(self) -> None:
         for name in ("own_domains", "social_networks", "job_boards", "shorteners", "extra_blocked"):
             object.__setattr__(self, name, _domains(getattr(self, name), name))
         object.__setattr__(self, "allowed_ports", frozenset(self.allowed_ports))
+        if not self.live_timeout > 0:
+            raise SettingsError(f"live_timeout: {self.live_timeout!r} is not a positive number")
 
 
 def _match(host: str, domains: frozenset[str]) -> str | None:
@@ -184,7 +188,8 @@ class LinkCheck:
     def __init__(self, rules: LinkRules, verifier: LinkVerifier | None = None) -> None:
         self.rules = rules
         if verifier is None and rules.verify_live:
-            verifier = LinkVerifier(NetGuard(allowed_ports=rules.allowed_ports))
+            guard = NetGuard(timeout=rules.live_timeout, allowed_ports=rules.allowed_ports)
+            verifier = LinkVerifier(guard)
         self.verifier = verifier
 
     def __call__(self, submission: Submission) -> Outcome:
