@@ -21,11 +21,14 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from . import commentfile
 from .livebuild import output_lock
 from .model import Comment
+
+if TYPE_CHECKING:
+    from .store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +51,7 @@ def published_comment(comment: Comment) -> commentfile.PublishedComment:
         reply_to=comment.reply_to,
         feed=comment.feed,
         checks=checks,
+        uid=comment.uid,
     )
 
 
@@ -195,10 +199,18 @@ def _read_answer(stream: IO[str], timeout: float) -> dict[str, Any]:
 
 
 class Publisher:
-    def __init__(self, comments_dir: Path, rebuild: Builder | None, delay: float = 0.2) -> None:
+    def __init__(
+        self,
+        comments_dir: Path,
+        rebuild: Builder | None,
+        delay: float = 0.2,
+        store: Store | None = None,
+    ) -> None:
+        """:param store: gives a comment a fresh id when a file holds another under its own."""
         self.comments_dir = comments_dir
         self.rebuild = rebuild
         self.delay = delay
+        self.store = store
         self.last_error: str = ""
         self._changed = threading.Condition()
         self._dirty = False
@@ -206,13 +218,47 @@ class Publisher:
         self._closed = False
         self._worker: threading.Thread | None = None
 
-    def publish(self, comment: Comment) -> Path:
-        path = commentfile.write(self.comments_dir, published_comment(comment))
+    def publish(self, comment: Comment) -> Comment:
+        """Write the comment's file (see `write`) and schedule a rebuild."""
+        comment = self.write(comment)
         self.schedule()
-        return path
+        return comment
+
+    def write(self, comment: Comment) -> Comment:
+        """Write the comment's file; keep both when its id's file holds another comment.
+
+        A recreated, restored or second database can issue an id a published file already
+        has: the comment then moves to a fresh id (in the store, audited), is written there,
+        and the log says so. Returns the comment as published, with its id.
+        """
+        tries = 3  # a fresh id lies above every file: a second conflict needs a race
+        while True:
+            try:
+                commentfile.write(self.comments_dir, published_comment(comment))
+                return comment
+            except commentfile.CommentFileConflict as conflict:
+                tries -= 1
+                if self.store is None or not tries:
+                    raise
+                taken = conflict.path.relative_to(self.comments_dir.parent)
+                highest = max((f.id for f in commentfile.scan(self.comments_dir)), default=0)
+                moved = self.store.move(
+                    comment.id, f"{taken} holds another comment", "publisher", above=highest
+                )
+                logger.warning(
+                    "publish: %s: comment #%d is published as #%d", conflict, comment.id, moved.id
+                )
+                comment = moved
 
     def unpublish(self, comment: Comment) -> bool:
-        removed = commentfile.remove(self.comments_dir, comment.article, comment.id)
+        """Delete the comment's file, unless it holds another comment (then say so)."""
+        try:
+            removed = commentfile.remove(
+                self.comments_dir, comment.article, comment.id, published_comment(comment)
+            )
+        except commentfile.CommentFileConflict as conflict:
+            logger.warning("publish: comment #%d not unpublished: %s", comment.id, conflict)
+            return False
         if removed:
             self.schedule()
         return removed

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .articles import ArticleIndex
@@ -38,6 +38,7 @@ class CommentService:
     notifier: Notifier
     akismet: AkismetCheck | None = None  # reports moderators' corrections to Akismet
     jobs: JobRunner | None = None  # e-mail, deploys and housekeeping, with retries
+    notices: list[str] = field(default_factory=list)  # what start-up found: `serve` prints it
 
     def start(self) -> None:
         """Start the background work of a long-running service: builder and job runner."""
@@ -83,7 +84,7 @@ class CommentService:
         before = self.store.get(comment_id)
         comment = self.store.decide(comment_id, action, actor, reason)
         if comment.status is Status.APPROVED:
-            self.publisher.publish(comment)
+            comment = self.publisher.publish(comment)  # its id moves if a file holds it
         elif before.status is Status.APPROVED:
             self.publisher.unpublish(comment)
         if action in (Action.SPAM, Action.HAM) and self.akismet is not None:
@@ -166,13 +167,28 @@ def build_service(
         policy=policy,
         articles=ArticleIndex.from_settings(settings),
         publisher=Publisher(
-            content / settings["COMMENTS_PATH"], builder, settings["COMMENTS_PUBLISH_DELAY"]
+            content / settings["COMMENTS_PATH"], builder, settings["COMMENTS_PUBLISH_DELAY"], store
         ),
         notifier=Notifier(settings),
         akismet=akismet,
     )
     service.jobs = runner_from_settings(settings, service)
+    service.notices = reconcile_with_files(service, database_url(settings))
     return service
+
+
+def reconcile_with_files(service: CommentService, database: str) -> list[str]:
+    """Before anything is decided: the store learns the published comment files, and files
+    missing for approved comments are written (docs/comment-files.md). Returns the notices."""
+    publisher = service.publisher
+    report = service.store.reconcile(publisher.comments_dir)
+    notices = report.notices(database.removeprefix("sqlite:///"))
+    for comment in report.to_write:
+        written = publisher.write(comment)
+        notices.append(f"wrote the file of approved comment #{written.id}")
+    for line in notices:
+        logger.warning("comments: %s", line)
+    return notices
 
 
 def akismet_from_settings(settings: Settings) -> AkismetCheck | None:

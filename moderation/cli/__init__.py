@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import accounts, checking, decisions, privacy, review, site
+from . import accounts, backup, checking, decisions, privacy, review, site
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,5 +48,7 @@ for command in (
     site.serve,
     accounts.set_password,
     accounts.remove_moderator,
+    backup.backup,
+    backup.restore,
 ):
     main.add_command(command)

@@ -46,6 +46,8 @@ def serve(
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s:  %(name)s: %(message)s")
     logging.getLogger("moderation").setLevel(logging.INFO)
     settings, service = open_service(context, live=True)
+    for notice in service.notices:  # what start-up found in content/comments (also logged)
+        click.echo(f"Warning: {notice}")
     app = create_app(service, settings, site_dir=site_dir, production=production)
     click.echo(f"Comment service on http://{host}:{port}/api/comments")
     click.echo(f"Moderator pages on http://{host}:{port}/moderate")

@@ -9,10 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from ..jobs.model import Job, JobState, QueuedJob
 from ..model import Action, AuditEntry, Comment, Review, Status, Submission
+
+if TYPE_CHECKING:
+    from .reconcile import Reconciliation
 
 # The work a decision causes (e-mail, deploys), written in the decision's own transaction.
 FollowUp = Callable[[Comment], Sequence[Job]]
@@ -237,6 +241,20 @@ class Store(Protocol):
 
     def claim_schedule(self, name: str, interval: timedelta) -> bool:
         """True for exactly one caller when the periodic task `name` is due; it runs it."""
+        ...
+
+    def reconcile(self, comments_dir: Path) -> Reconciliation:
+        """Learn the published comment files (`store.reconcile`, docs/comment-files.md).
+
+        Registers the comments the database does not know under their own ids, moves a
+        database comment whose id a file holds for another comment, keeps new ids above
+        every published one. Returns what it did, and the approved comments whose file is
+        missing or outdated, for the publisher to write.
+        """
+        ...
+
+    def move(self, comment_id: int, reason: str, actor: str, above: int = 0) -> Comment:
+        """Give a comment a fresh id (above `above`), audited; its references follow it."""
         ...
 
     def close(self) -> None:

@@ -33,7 +33,7 @@ from ..model import (
     fingerprint,
     status_for,
 )
-from . import accounts, jobs, privacy
+from . import accounts, jobs, privacy, reconcile
 from .base import FollowUp, ModeratorSession, Store
 from .jobs import SQLiteJobs
 from .migrations import migrate
@@ -377,6 +377,15 @@ class SQLiteStore(SQLiteJobs, Store):
         column, value = ("username", username) if ip is None else ("ip", ip)
         with self._connection() as db:
             return accounts.login_failures(db, self._clock() - window, column, str(value))
+
+    def reconcile(self, comments_dir: Path) -> reconcile.Reconciliation:
+        with self._write() as db:
+            return reconcile.reconcile(db, comments_dir, self._clock())
+
+    def move(self, comment_id: int, reason: str, actor: str, above: int = 0) -> Comment:
+        with self._write() as db:
+            moved = reconcile.move(db, comment_id, self._clock(), reason, above=above, actor=actor)
+            return comment_from_row(existing(db, "id", moved))
 
     def close(self) -> None:
         with self._lock:
