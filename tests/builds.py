@@ -19,7 +19,8 @@ class Build:
 
     output: Path
     settings: dict
-    messages: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)  # warnings and errors
+    errors: list[str] = field(default_factory=list)  # errors only
 
     def page(self, relative: str) -> Path:
         path = self.output / relative
@@ -30,9 +31,12 @@ class _Collector(logging.Handler):
     def __init__(self) -> None:
         super().__init__(level=logging.WARNING)
         self.messages: list[str] = []
+        self.errors: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+        if record.levelno >= logging.ERROR:
+            self.errors.append(record.getMessage())
 
 
 def build_site(
@@ -55,4 +59,4 @@ def build_site(
         Pelican(settings).run()
     finally:
         root.removeHandler(collector)
-    return Build(output=output, settings=settings, messages=collector.messages)
+    return Build(output, settings, collector.messages, collector.errors)

@@ -8,9 +8,10 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from builds import CONTENT, Build, build_site
+from builds import Build, build_site
 from clock import Clock
 from fakeakismet import FakeAkismet, running_fake_akismet
+from fixturesite import write_content
 from servers import LiveService, Project, make_project, serving
 
 from moderation.store import SQLiteStore
@@ -18,8 +19,9 @@ from moderation.store import SQLiteStore
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The real blog, built once per test session."""
-    return build_site(CONTENT, tmp_path_factory.mktemp("site") / "output")
+    """The test blog (tests/fixturesite.py), built once per test session."""
+    folder = tmp_path_factory.mktemp("site")
+    return build_site(write_content(folder / "content"), folder / "output")
 
 
 @pytest.fixture

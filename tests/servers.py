@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
 import threading
 import time
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import uvicorn
+from fixturesite import write_content
 
 from moderation.service import CommentService
 from moderation.settings import Settings
@@ -75,7 +75,7 @@ class LiveService:
 def make_project(root: Path, extra_settings: str = "") -> Project:
     root.mkdir(parents=True, exist_ok=True)
     project = Project(root)
-    shutil.copytree(ROOT / "content", project.content, ignore=shutil.ignore_patterns("comments"))
+    write_content(project.content)
     project.settings_file.write_text(
         SETTINGS_TEMPLATE.format(
             root=str(ROOT),

@@ -62,3 +62,102 @@ def resolve(output: Path, page: Path, url: str) -> Path | None:
     if path.endswith("/") or target.is_dir():
         target = target / "index.html"
     return target.resolve()
+
+
+# What a browser fetches by itself while it loads a page (links a reader clicks do not count).
+LOADING_ATTRIBUTES = {"src", "srcset", "poster", "data", "background"}
+LOADING_LINK_RELS = {
+    "stylesheet", "icon", "apple-touch-icon", "preload", "modulepreload", "prefetch",
+    "manifest", "preconnect", "dns-prefetch",
+}  # fmt: skip
+
+
+def invalid_pages(output: Path) -> dict[str, list[str]]:
+    """Every page that HTML5 parsing finds errors in, with the errors."""
+    problems = {}
+    for page in html_files(output):
+        if errors := parse(page).errors:
+            problems[str(page.relative_to(output))] = errors
+    return problems
+
+
+def broken_links(output: Path) -> list[str]:
+    """Internal links, assets and same-page fragments that lead nowhere."""
+    broken = []
+    for page in html_files(output):
+        document = parse(page)
+        where = page.relative_to(output)
+        for element in document.iter():
+            for attribute in ("href", "src"):
+                url = element.get(attribute)
+                if url is None or element.tag == "form":
+                    continue
+                target = resolve(output, page, url)
+                if target is not None and not target.is_file():
+                    broken.append(f"{where}: {url}")
+                fragment = urlsplit(url).fragment
+                same_page = target == page.resolve() or url.startswith("#")
+                if same_page and fragment and fragment not in document.ids:
+                    broken.append(f"{where}: #{fragment}")
+    return broken
+
+
+def third_party_loads(output: Path, own_host: str) -> list[str]:
+    """What a page would fetch from another host as it loads: the theme promises nothing.
+
+    Links a reader may click (an author's link, a commenter's blog) are not loads; neither is
+    a video player's address, which loads only when the reader asks for it.
+    """
+    found = []
+    for page in html_files(output):
+        for element in parse(page).iter():
+            urls = [v for k, v in element.attrib.items() if k in LOADING_ATTRIBUTES]
+            rels = set((element.get("rel") or "").lower().split())
+            if element.tag == "link" and rels & LOADING_LINK_RELS:
+                urls.append(element.get("href") or "")
+            for value in urls:
+                for url in value.replace(",", " ").split():
+                    host = urlsplit(url).netloc if "//" in url else ""
+                    if host and host != own_host:
+                        found.append(f"{page.relative_to(output)}: <{element.tag}> {url}")
+    return found
+
+
+def stylesheet_loads(output: Path) -> list[str]:
+    """`url(…)` in the stylesheets that points anywhere but a local file or a data: URL."""
+    return [
+        f"{css.relative_to(output)}: {url}"
+        for css in output.rglob("*.css")
+        for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text(encoding="utf-8"))
+        if urlsplit(url).scheme and not url.startswith("data:")
+    ]
+
+
+def missing_landmarks(output: Path) -> list[str]:
+    """Pages without a language, a skip link first, main/header/footer, or image alt texts."""
+    missing = []
+    for page in html_files(output):
+        document = parse(page)
+        where = page.relative_to(output)
+        first_link = next(document.iter("a"), None)
+        checks = {
+            "lang": bool(document.root.get("lang")),
+            "skip link": first_link is not None and first_link.get("href") == "#main",
+            "main": bool(document.find_all("main", id="main")),
+            "header and footer": bool(list(document.iter("header")))
+            and bool(list(document.iter("footer"))),
+            "alt texts": all(img.get("alt") is not None for img in document.iter("img")),
+        }
+        missing.extend(f"{where}: {name}" for name, ok in checks.items() if not ok)
+    return missing
+
+
+def site_problems(output: Path, own_host: str) -> list[str]:
+    """Every structural check of the theme and plugins, on any built site."""
+    return [
+        *(f"{page}: {errors[0]}" for page, errors in invalid_pages(output).items()),
+        *broken_links(output),
+        *third_party_loads(output, own_host),
+        *stylesheet_loads(output),
+        *missing_landmarks(output),
+    ]
