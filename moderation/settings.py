@@ -140,6 +140,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("COMMENTS_MAX_REQUEST_BYTES", 65536, "Larger submissions are refused with 413."),
     Setting(
+        "COMMENTS_REQUEST_TIMEOUT",
+        15.0,
+        "Seconds a request may take to arrive whole (headers and body); then 408 and closed.",
+    ),
+    Setting(
         "COMMENTS_RATE_LIMIT",
         5,
         "Comments one client may send per window; more get 429 with Retry-After. 0: off.",

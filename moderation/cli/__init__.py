@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import accounts, backup, checking, decisions, privacy, review, site
+from . import accounts, backup, checking, decisions, deployconfig, ports, privacy, review, site
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,6 +46,8 @@ for command in (
     privacy.erase_email,
     site.publish,
     site.serve,
+    ports.check_port,
+    deployconfig.deploy_config,
     accounts.set_password,
     accounts.remove_moderator,
     backup.backup,

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .common import open_service
+from .ports import ensure_port_free
 
 
 @click.command()
@@ -31,7 +32,11 @@ def publish(context: click.Context) -> None:
     default=None,
     help="Also serve this built site (e.g. output) on the same port.",
 )
-@click.option("--production", is_flag=True, help="Production headers (HSTS, Secure cookies).")
+@click.option(
+    "--production",
+    is_flag=True,
+    help="Behind a TLS proxy: HSTS, Secure cookies, X-Forwarded-For from loopback believed.",
+)
 @click.pass_context
 def serve(
     context: click.Context, host: str, port: int, site_dir: Path | None, production: bool
@@ -40,6 +45,9 @@ def serve(
     import uvicorn
 
     from ..web.app import create_app
+    from ..web.timeouts import protocol_with_timeout
+
+    ensure_port_free(host, port)  # before the database, the builder or a build
 
     # The service's own log (publishing, failed builds) beside uvicorn's; other libraries'
     # INFO lines (httpx logs every request) stay out.
@@ -54,5 +62,12 @@ def serve(
     if site_dir is not None:
         click.echo(f"Blog on http://{host}:{port}/")
     uvicorn.run(
-        app, host=host, port=port, log_level="info", proxy_headers=False, server_header=False
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=False,  # ClientAddress decides whom to believe (COMMENTS_TRUSTED_PROXIES)
+        server_header=False,
+        http=protocol_with_timeout(settings["COMMENTS_REQUEST_TIMEOUT"]),
+        timeout_keep_alive=5,
     )

@@ -31,6 +31,7 @@ from .forms import RateLimited, wants_json
 from .security import ClientAddress, RateLimiter, SecurityHeaders
 
 HERE = Path(__file__).parent
+LOOPBACK = ["127.0.0.1/32", "::1/128"]
 
 
 def create_app(
@@ -77,7 +78,10 @@ def create_app(
     state.service = service
     state.tokens = FormTokens(secret_key(settings), settings["COMMENTS_FORM_MAX_AGE"])
     state.limiter = RateLimiter(settings["COMMENTS_RATE_LIMIT"], settings["COMMENTS_RATE_WINDOW"])
-    state.client_address = ClientAddress(settings["COMMENTS_TRUSTED_PROXIES"])
+    # In production a proxy on this host sits in front (docs/deploy.md): believe its
+    # X-Forwarded-For unless the settings name the proxies.
+    trusted = settings["COMMENTS_TRUSTED_PROXIES"] or (LOOPBACK if production else [])
+    state.client_address = ClientAddress(trusted)
     state.max_request_bytes = settings["COMMENTS_MAX_REQUEST_BYTES"]
     state.policy_uses_network = bool(
         settings["COMMENTS_AKISMET_KEY"] or settings["COMMENTS_VERIFY_LINKS"]
