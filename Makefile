@@ -5,9 +5,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-OUTPUT ?= output
+# Dev and production builds never share a folder (docs/publishing.md): pelicanconf.py's
+# OUTPUT_PATH for make html/run/preview, publishconf.py's for make publish.
+OUTPUT := var/dev-site
+PUBLISH_OUTPUT := output
 PELICAN := $(BIN)/pelican
-PELICAN_FLAGS := --fatal errors
 CHROMIUM ?= /usr/bin/chromium
 
 export SITE_ORIGIN ?= http://$(HOST):$(PORT)
@@ -37,14 +39,14 @@ install-test: $(VENV)/.installed-test ## install what the tests need
 install-browser: ## install Debian's Chromium when it is missing (browser tests, screenshots)
 	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-html: install ## build the site into output/
-	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT) $(PELICAN_FLAGS)
+html: install ## build the dev site into var/dev-site/
+	$(BIN)/moderate --settings pelicanconf.py publish
 
-publish: install ## build the production site with publishconf.py
-	$(PELICAN) content -s publishconf.py -o $(OUTPUT) $(PELICAN_FLAGS)
+publish: install ## build the production site into output/ with publishconf.py
+	$(BIN)/moderate --settings publishconf.py publish
 
 clean: ## remove the built site and caches
-	rm -rf $(OUTPUT) cache .pytest_cache .ruff_cache
+	rm -rf $(OUTPUT) $(PUBLISH_OUTPUT) cache var/dev-cache .pytest_cache .ruff_cache
 
 run: html ## build, then serve the site and the comment service on http://$(HOST):$(PORT)
 	$(BIN)/moderate serve --host $(HOST) --port $(PORT) --site $(OUTPUT)

@@ -21,6 +21,9 @@ TIMEZONE = "Europe/London"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 PATH = "content"
+# The dev build (`make html`, `make run`) has its own folder: publishconf.py's production build
+# goes to output/, and an approval in the dev service never touches it (docs/publishing.md).
+OUTPUT_PATH = "var/dev-site"
 ARTICLE_PATHS = ["posts"]
 PAGE_PATHS = ["pages"]
 # Published comments live in content/comments/<article-slug>/; they are not articles.
@@ -117,3 +120,4 @@ COMMENTS_API_URL = os.environ.get("COMMENTS_API_URL", "/api/comments")
 # plugin (tested); see docs/benchmarks.md. `make clean` removes the cache.
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
+CACHE_PATH = "var/dev-cache"  # publishconf.py's build keeps its own: the two may run at once

@@ -26,6 +26,10 @@ FEED_ALL_ATOM = "feeds/all.atom.xml"
 FEED_ALL_RSS = "feeds/all.rss.xml"
 CATEGORY_FEED_ATOM = "feeds/category/{slug}.atom.xml"
 
+# Its own folder: the dev build (pelicanconf.py) goes to var/dev-site/.
+OUTPUT_PATH = "output"
+CACHE_PATH = "cache"
+
 # Start from an empty output folder so deleted posts disappear from the published site.
 DELETE_OUTPUT_DIRECTORY = True
 OUTPUT_RETENTION = [".git", ".nojekyll", "CNAME"]

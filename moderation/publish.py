@@ -5,30 +5,31 @@ delay, so ten approvals in a row cost one build. A failed build is logged and th
 written: the next build publishes them.
 
 Two builders: `SiteBuilder` runs a whole `pelican` build in a child process (the CLI's way:
-nothing stays running), and `LiveBuilder` keeps a `moderation.livebuild` child process that
-built the site once and afterwards re-renders only the pages a comment changes (the service's
-way; docs/publishing.md).
+nothing stays running), and `LiveBuilder` asks the host's shared `moderation.livebuild`
+process, which built the site once and afterwards re-renders only the pages a comment changes
+(the service's way; docs/publishing.md). Both refuse an output folder built with another
+settings file (`livebuild.buildmark`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
-import selectors
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from . import commentfile
-from .livebuild import output_lock
+from .livebuild import buildmark, output_lock
+from .livebuild.client import LiveBuilder
 from .model import Comment
 
 if TYPE_CHECKING:
     from .store import Store
+
+__all__ = ["Builder", "LiveBuilder", "Publisher", "SiteBuilder", "published_comment"]
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +68,7 @@ class SiteBuilder:
     """Runs Pelican in a child process: a crash or a leak in a build cannot hurt the service."""
 
     def __init__(self, settings_file: Path, content: Path, output: Path) -> None:
+        self.settings_file = settings_file
         self.output = output
         self.command = [
             sys.executable, "-m", "pelican", str(content),
@@ -79,123 +81,17 @@ class SiteBuilder:
     def __call__(self) -> None:
         started = time.perf_counter()
         with output_lock(self.output):
+            buildmark.check(self.output, self.settings_file)
             result = subprocess.run(self.command, capture_output=True, text=True, check=False)
-        if result.returncode != 0:
-            raise RuntimeError(
-                f"pelican exited {result.returncode}: {result.stderr.strip()[-2000:]}"
-            )
+            if result.returncode != 0:
+                raise RuntimeError(
+                    f"pelican exited {result.returncode}: {result.stderr.strip()[-2000:]}"
+                )
+            buildmark.record(self.output, self.settings_file)
         logger.info("publish: site rebuilt in %.2f s", time.perf_counter() - started)
 
     def close(self) -> None:
         """Nothing to stop."""
-
-
-class LiveBuilder:
-    """Keeps a `python -m moderation.livebuild` child that holds the built site in memory.
-
-    The child builds the whole site when it starts (and again whenever something other than
-    comments changed); each call then costs only the pages the new comments touch. A child
-    that died, or stopped answering within `timeout`, is replaced on the next call, and the
-    call is tried once more with the new one.
-    """
-
-    def __init__(
-        self, settings_file: Path, content: Path, output: Path, timeout: float = 600.0
-    ) -> None:
-        self.command = [
-            sys.executable, "-m", "moderation.livebuild",
-            str(settings_file), str(content), str(output),
-        ]  # fmt: skip
-        self.timeout = timeout
-        self.last: dict[str, Any] = {}  # the child's last answer
-        self._process: subprocess.Popen[str] | None = None
-        self._started = False  # the child's answer to its first build is still to be read
-        self._lock = threading.Lock()
-
-    def start(self) -> None:
-        """Start the child now, so its first build runs before the first approval."""
-        with self._lock:
-            self._running()
-
-    def __call__(self) -> None:
-        with self._lock:
-            for attempt in (1, 2):
-                try:
-                    answer = self._refresh(self._running())
-                    break
-                except _ChildLost as error:
-                    self._stop()
-                    if attempt == 2:
-                        raise RuntimeError(f"the site builder stopped: {error}") from None
-                    logger.warning("publish: restarting the site builder: %s", error)
-        self.last = answer
-        if not answer.get("ok"):
-            raise RuntimeError(answer.get("error") or "; ".join(answer.get("errors", [])))
-        logger.info(
-            "publish: %s refresh, %s files written in %.2f s",
-            answer["mode"], answer["written"], answer["seconds"],
-        )  # fmt: skip
-
-    def close(self) -> None:
-        with self._lock:
-            self._stop()
-
-    def _running(self) -> subprocess.Popen[str]:
-        if self._process is not None and self._process.poll() is not None:
-            self._stop()  # it exited: close its pipes before starting another
-        if self._process is None:
-            self._process = subprocess.Popen(
-                self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
-            )
-            self._started = True
-        return self._process
-
-    def _refresh(self, process: subprocess.Popen[str]) -> dict[str, Any]:
-        assert process.stdin is not None and process.stdout is not None
-        if self._started:  # the first build's answer; the refresh below finds anything newer
-            _read_answer(process.stdout, self.timeout)
-            self._started = False
-        try:
-            process.stdin.write("refresh\n")
-            process.stdin.flush()
-        except BrokenPipeError:
-            raise _ChildLost("it exited") from None
-        return _read_answer(process.stdout, self.timeout)
-
-    def _stop(self) -> None:
-        process, self._process = self._process, None
-        if process is None:
-            return
-        _close(process.stdin)  # end of input: the child finishes its build and exits
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        _close(process.stdout)
-
-
-class _ChildLost(Exception):
-    pass
-
-
-def _close(stream: IO[str] | None) -> None:
-    """Close a pipe to a child that may be gone (the file is closed even when flushing fails)."""
-    if stream is not None:
-        with contextlib.suppress(OSError):
-            stream.close()
-
-
-def _read_answer(stream: IO[str], timeout: float) -> dict[str, Any]:
-    """The child's next JSON line, or _ChildLost if it ends or says nothing for `timeout`."""
-    with selectors.DefaultSelector() as selector:
-        selector.register(stream, selectors.EVENT_READ)
-        if not selector.select(timeout):
-            raise _ChildLost(f"no answer in {timeout:.0f} s")
-    line = stream.readline()
-    if not line:
-        raise _ChildLost("it exited")
-    return json.loads(line)
 
 
 class Publisher:

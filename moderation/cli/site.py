@@ -6,20 +6,29 @@ import logging
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
-from .common import open_service
+from .common import load_settings, open_service
 from .ports import ensure_port_free
+
+PRODUCTION_SETTINGS = "publishconf.py"
 
 
 @click.command()
 @click.pass_context
 def publish(context: click.Context) -> None:
-    """Rebuild the site now (after editing comment files or settings by hand)."""
-    _, service = open_service(context)
-    service.publisher.schedule()
-    if not service.publisher.wait_idle() or service.publisher.last_error:
-        raise click.ClickException(f"rebuild failed: {service.publisher.last_error or 'timeout'}")
-    click.echo("site rebuilt")
+    """Build the site into the settings' OUTPUT_PATH now (`make publish`: with publishconf.py).
+
+    Refused when that folder holds a build made with another settings file."""
+    from ..publish import SiteBuilder
+
+    settings = load_settings(context)
+    output = Path(settings["OUTPUT_PATH"])
+    try:
+        SiteBuilder(Path(context.obj), Path(settings["PATH"]), output)()
+    except RuntimeError as error:
+        raise click.ClickException(f"build failed: {error}") from error
+    click.echo(f"site built into {output} with {context.obj}")
 
 
 @click.command()
@@ -53,7 +62,10 @@ def serve(
     # INFO lines (httpx logs every request) stay out.
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s:  %(name)s: %(message)s")
     logging.getLogger("moderation").setLevel(logging.INFO)
+    if production:
+        _default_to_production_settings(context)
     settings, service = open_service(context, live=True)
+    click.echo(f"Approvals rebuild {settings['OUTPUT_PATH']} with {context.obj}")
     for notice in service.notices:  # what start-up found in content/comments (also logged)
         click.echo(f"Warning: {notice}")
     app = create_app(service, settings, site_dir=site_dir, production=production)
@@ -71,3 +83,11 @@ def serve(
         http=protocol_with_timeout(settings["COMMENTS_REQUEST_TIMEOUT"]),
         timeout_keep_alive=5,
     )
+
+
+def _default_to_production_settings(context: click.Context) -> None:
+    """`serve --production` without --settings (or MODERATE_SETTINGS) builds with publishconf.py:
+    a production service must never turn the published build into a dev build."""
+    assert context.parent is not None
+    if context.parent.get_parameter_source("settings_path") is ParameterSource.DEFAULT:
+        context.obj = Path(PRODUCTION_SETTINGS)

@@ -1,62 +1,36 @@
-"""`python -m moderation.livebuild SETTINGS CONTENT OUTPUT`: the service's site-building child.
+"""`python -m moderation.livebuild --socket PATH SETTINGS CONTENT OUTPUT`: the shared builder.
 
-It builds the site once at start, then reads one request a line on stdin (`refresh`) and
-answers each, and the start, with one JSON line on stdout: `{"ok": …, "mode": …, "written": …,
-"rendered": …, "seconds": …, "errors": […]}`, or `{"ok": false, "error": "…"}` when the build
-raised. Pelican's own printing and the build's log go to stderr. End of input ends it.
+`server.run` claims the output folder's builder lock (or exits at once when another builder
+holds it), leaves the launching process, builds the site and then answers `refresh` requests
+on the socket, one JSON line each: `{"ok": …, "mode": …, "written": …, "rendered": …,
+"seconds": …, "errors": […]}`, or `{"ok": false, "error": "…"}` when the build raised.
+Pelican's own printing and the build's log go to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
 
-from .site import LiveSite
+from .server import run
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m moderation.livebuild")
+    parser.add_argument("--socket", type=Path, required=True)
     parser.add_argument("settings", type=Path)
     parser.add_argument("content", type=Path)
     parser.add_argument("output", type=Path)
     args = parser.parse_args(argv)
-    answers = _answers_channel()
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # Pelican prints; the log is stderr
     logging.basicConfig(
         level=logging.WARNING, stream=sys.stderr, format="livebuild %(levelname)s: %(message)s"
     )
-    site = LiveSite(args.settings, args.content, args.output)
-    _answer(site, answers)
-    for line in sys.stdin:
-        request = line.strip()
-        if request == "refresh":
-            _answer(site, answers)
-        elif request:
-            answers.write(json.dumps({"ok": False, "error": f"unknown request {request!r}"}) + "\n")
-    return 0
-
-
-def _answers_channel() -> TextIO:
-    """The real stdout, kept for answers; everything else printed to stdout goes to stderr."""
-    channel = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1, encoding="utf-8")
-    sys.stdout.flush()
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    return channel
-
-
-def _answer(site: LiveSite, answers: TextIO) -> None:
-    try:
-        report = site.refresh()
-    except Exception as error:  # a broken build must not end the process: the next may work
-        logging.getLogger(__name__).exception("build failed")
-        answer = {"ok": False, "error": f"{type(error).__name__}: {error}"}
-    else:
-        answer = {"ok": not report.errors, **report.as_dict()}
-    answers.write(json.dumps(answer) + "\n")
+    logging.getLogger("moderation.livebuild").setLevel(logging.INFO)
+    return run(args.socket, args.settings, args.content, args.output)
 
 
 if __name__ == "__main__":

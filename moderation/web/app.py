@@ -96,14 +96,16 @@ def create_app(
 
 def app_from_environment() -> Starlette:
     """For uvicorn's --factory: settings file and options from MODERATE_* variables."""
-    settings_file = Path(os.environ.get("MODERATE_SETTINGS", "pelicanconf.py")).resolve()
+    production = os.environ.get("MODERATE_PRODUCTION", "") == "1"
+    default = "publishconf.py" if production else "pelicanconf.py"  # as `moderate serve` picks
+    settings_file = Path(os.environ.get("MODERATE_SETTINGS", default)).resolve()
     settings = Settings.load(settings_file)
     site = os.environ.get("MODERATE_SITE_DIR")
     return create_app(
         build_service(settings, settings_file, live=True),
         settings,
         site_dir=Path(site) if site else None,
-        production=os.environ.get("MODERATE_PRODUCTION", "") == "1",
+        production=production,
     )
 
 

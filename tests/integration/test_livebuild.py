@@ -179,7 +179,7 @@ def test_files_are_replaced_whole_and_only_when_their_bytes_change(tmp_path) -> 
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
 
 
-def test_the_builder_process_survives_its_child_being_killed(project) -> None:
+def test_the_service_survives_its_builder_being_killed(project) -> None:
     builder = LiveBuilder(project.settings_file, project.content, project.output, timeout=120)
     try:
         builder.start()
@@ -188,14 +188,15 @@ def test_the_builder_process_survives_its_child_being_killed(project) -> None:
         builder()
         assert builder.last["mode"] == "pages"
         assert shown(project, ARTICLE) == {"comment-1"}
-        assert builder._process is not None
-        os.kill(builder._process.pid, signal.SIGKILL)
+        first = builder.builder_pid()
+        assert first is not None
+        os.kill(first, signal.SIGKILL)
         commentfile.write(project.comments, published(2))
-        builder()  # a new child, whose first build publishes both
+        builder()  # a new builder, whose first build publishes both
         assert shown(project, ARTICLE) == {"comment-1", "comment-2"}
+        assert builder.builder_pid() not in (None, first)
     finally:
         builder.close()
-    assert builder._process is None
 
 
 def test_a_failed_build_is_reported_and_the_next_one_recovers(tmp_path) -> None:
