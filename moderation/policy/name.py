@@ -13,70 +13,21 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..model import PASSED, Outcome, Submission, Verdict
+from .namewords import (
+    COMPOUND_NAME_ENDS,
+    FILLERS,
+    GENERIC_NAMES,
+    GENERIC_WORDS,
+    INNER_CAPITAL_PREFIXES,
+    KEYBOARD_ROWS,
+    PARTICLES,
+    STRONG_COMMERCIAL,
+    TITLES,
+    TLDS,
+    TRADE_WORDS,
+    WEAK_COMMERCIAL,
+)
 
-# Placeholders, matched against the whole name (case-folded, apostrophes unified).
-GENERIC_NAMES = frozenset({
-    "n/a", "n.a.", "n.a", "no name", "noname", "no-name", "your name", "first last",
-    "firstname lastname", "first name last name", "john doe", "jane doe", "not telling",
-    "prefer not to say", "hiring manager", "job seeker", "hr manager", "no one",
-})  # fmt: skip
-# Words that, alone or only with each other ("Guest User", "Anonymous Reader"), name nobody.
-GENERIC_WORDS = frozenset({
-    "anonymous", "anon", "anonym", "anonyme", "anonymus", "anónimo", "anónima", "anonimo",
-    "anonima", "anônimo", "anoniem", "anonim", "аноним", "анонимно", "匿名", "匿名希望",
-    "名無し", "名無しさん", "익명", "مجهول", "אנונימי", "admin", "administrator", "root",
-    "guest", "invité", "invitado", "ospite", "convidado", "gość", "гость", "ゲスト", "访客",
-    "游客", "손님", "user", "username", "usuario", "utilisateur", "benutzer", "utente",
-    "пользователь", "ユーザー", "用户", "사용자", "visitor", "reader", "lecteur", "lectrice",
-    "lector", "lettore", "leser", "leitor", "читатель", "test", "tester", "testing", "me",
-    "myself", "i", "someone", "somebody", "nobody", "nadie", "ninguém", "niemand", "unknown",
-    "inconnu", "desconocido", "sconosciuto", "unbekannt", "неизвестный", "不明", "無名",
-    "无名", "webmaster", "moderator", "mod", "owner", "blogger", "commenter", "friend",
-    "member", "customer", "client", "support", "info", "contact", "sales", "team", "staff",
-    "recruiter", "candidate", "jobseeker", "管理员", "管理者", "관리자", "name", "surname",
-    "firstname", "lastname", "citizen", "lurker", "coward", "fan", "person",
-})  # fmt: skip
-_FILLERS = frozenset({
-    "a", "an", "the", "just", "your", "my", "some", "random", "un", "une", "concerned", "curious",
-    "happy", "loyal", "regular", "fellow", "another", "mr", "mrs", "ms", "dr",
-})  # fmt: skip
-# One of these marks an advert; two weak ones do too ("Web Design Company"). A weak word alone
-# is often a real surname: George Best, Johnny Cash, Nguyễn Thị Loan, Seo Ji-hoon.
-STRONG_COMMERCIAL = frozenset({
-    "viagra", "cialis", "levitra", "casino", "casinos", "poker", "betting", "payday", "loans",
-    "mortgage", "mortgages", "crypto", "cryptocurrency", "bitcoin", "forex", "porn", "xxx",
-    "escort", "escorts", "pharmacy", "pills", "replica", "replicas", "backlink", "backlinks",
-    "cbd", "followers", "ltd", "llc", "inc", "gmbh", "plc", "pvt",
-})  # fmt: skip
-WEAK_COMMERCIAL = frozenset({
-    "best", "cheap", "cheapest", "buy", "online", "service", "services", "company", "agency",
-    "design", "web", "website", "marketing", "digital", "bonus", "deal", "deals", "discount",
-    "free", "sale", "shop", "store", "top", "near", "insurance", "repair", "cleaning",
-    "solutions", "consulting", "consultancy", "hosting", "software", "app", "review", "reviews",
-    "tips", "official", "loan", "credit", "money", "cash", "clinic", "lawyer", "lawyers",
-    "attorney", "plumber", "plumbing", "dentist", "hotel", "tours", "travel", "games", "order",
-    "price", "prices", "expert", "experts", "writing", "writer", "writers", "essay", "essays",
-    "seo", "uk", "usa", "hire", "rent", "rental", "movers", "coupon", "coupons", "promo",
-    "affordable", "resume", "cv", "download", "watch",
-})  # fmt: skip
-_TLDS = frozenset({
-    "com", "net", "org", "info", "biz", "io", "co", "me", "blog", "dev", "app", "xyz", "online",
-    "site", "shop", "store", "tech", "ai", "us", "uk", "ru", "cn", "in", "br", "au", "ca", "nl",
-    "eu", "fr", "pl", "jp", "ch", "se", "es", "be", "cz", "gr", "ie", "nz", "za", "mx", "tv",
-    "cc", "ly", "top", "club", "pro", "live", "website", "space", "news", "link", "click",
-})  # fmt: skip
-# Name prefixes that carry a capital inside a word: McDonald, DeShawn, LaToya, DiCaprio.
-_INNER_CAPITAL_PREFIXES = frozenset({
-    "mc", "mac", "nic", "fitz", "de", "da", "di", "du", "del", "della", "la", "le", "lo", "van",
-    "von", "vander", "vanden", "st", "ja", "ka", "ke", "ki", "sha", "ta", "te", "ty", "tre",
-    "ra", "re", "ma", "d", "o",
-})  # fmt: skip
-_PARTICLES = frozenset({
-    "de", "la", "las", "los", "del", "della", "di", "da", "das", "dos", "du", "van", "von",
-    "der", "den", "ter", "ten", "y", "e", "bin", "binti", "ibn", "bint", "al", "el", "le",
-    "st.", "of", "wa", "ben", "ó", "ni", "nic", "mac", "mc",
-})  # fmt: skip
-_TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "sir", "dame", "rev", "jr", "sr"})
 _APOSTROPHES = "'’‘ʼ´`"
 _HYPHENS = "-‐‑־"  # with the Hebrew maqaf
 # Punctuation real names use: apostrophes, hyphens, initials, "Jr.", commas, quoted or
@@ -112,7 +63,14 @@ REASONS = {
     " blog asks for both.",
     "name.invalid-characters": "Please write your name in letters only: remove symbols, emoji and"
     " special characters.",
+    "name.initial": "Please write your name, not only an initial: for example \u201cJ. Smith\u201d"
+    " or \u201cJane Smith\u201d.",
+    "name.mixed-scripts": "Please type your name again in one alphabet: some of its letters come"
+    " from another alphabet and only look alike (for example a Cyrillic \u201c\u0430\u201d in"
+    " a Latin name).",
 }
+# Scripts whose letters imitate each other; mixing them inside one word disguises a name.
+_LOOKALIKE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE")
 
 
 @dataclass(frozen=True)
@@ -168,6 +126,8 @@ def _problem(name: str, rules: NameRules) -> str | None:
         return "name.invalid-characters" if _has_symbols(name) else "name.missing"
     if _has_hidden_characters(name):
         return "name.invalid-characters"
+    if _mixes_lookalike_scripts(name):
+        return "name.mixed-scripts"
     if _EMAIL.search(name):
         return "name.email"
     if _looks_like_url(name):
@@ -175,8 +135,12 @@ def _problem(name: str, rules: NameRules) -> str | None:
     words = re.findall(r"\w+", _key(name))
     if _is_commercial(words, rules):
         return "name.commercial"
-    if _is_generic(name, words, rules):
+    if _is_generic(name, words, rules) or _is_keyboard_mash(words):
         return "name.generic"
+    if _is_trade_words(words):
+        return "name.commercial"
+    if len([c for c in name if c.isalpha()]) == 1:
+        return "name.initial"
     if len(name) > rules.max_length or _word_count(name) > rules.max_words:
         return "name.too-long"
     if _has_symbols(name):
@@ -224,7 +188,7 @@ def _looks_like_url(name: str) -> bool:
         return True
     for token in name.split():
         match = _DOMAIN.fullmatch(token.strip(".,()\"'"))
-        if match and match.group(1).lower() in _TLDS:
+        if match and match.group(1).lower() in TLDS:
             return True
     return False
 
@@ -241,12 +205,44 @@ def _is_generic(name: str, words: list[str], rules: NameRules) -> bool:
         return True
     stems = [w.rstrip("0123456789_").lstrip("_") for w in words]
     generic = GENERIC_WORDS | rules.extra_generic
-    return any(s in generic for s in stems) and all(s in generic or s in _FILLERS for s in stems)
+    return any(s in generic for s in stems) and all(s in generic or s in FILLERS for s in stems)
+
+
+def _is_keyboard_mash(words: list[str]) -> bool:
+    """Keys pressed in a row ("qwerty", "asdf") or one letter held down ("zzz zzz")."""
+    if not words:
+        return False
+    letters = "".join(words)
+    held_down = all(len(w) >= 2 and len(set(w)) == 1 for w in words)
+    in_a_row = len(letters) >= 4 and any(letters in row for row in KEYBOARD_ROWS)
+    return held_down or in_a_row
+
+
+def _is_trade_words(words: list[str]) -> bool:
+    """Only job-search and marketing words ("Career Coach", "Interview Tips", "Hiring Pro")."""
+    if not any(w in TRADE_WORDS for w in words):
+        return False
+    return all(w in TRADE_WORDS or w in FILLERS or w in GENERIC_WORDS for w in words)
+
+
+def _mixes_lookalike_scripts(name: str) -> bool:
+    """A word spelled with letters of two look-alike scripts: "Jаne" with a Cyrillic "а"."""
+    for word in name.split():
+        scripts = {
+            script
+            for char in word
+            if char.isalpha()
+            for script in _LOOKALIKE_SCRIPTS
+            if unicodedata.name(char, "").startswith(script)
+        }
+        if len(scripts) > 1:
+            return True
+    return False
 
 
 def _word_count(name: str) -> int:
     """Words that make a name long; particles (de, van, bin) and titles do not count."""
-    return sum(1 for w in _key(name).split() if w not in _PARTICLES and w.strip(".") not in _TITLES)
+    return sum(1 for w in _key(name).split() if w not in PARTICLES and w.strip(".") not in TITLES)
 
 
 def _looks_like_handle(name: str) -> bool:
@@ -257,15 +253,21 @@ def _looks_like_handle(name: str) -> bool:
 
 
 def _odd_capitals(part: str) -> bool:
-    """True for johnSmith, xXgamerXx or DarkLord; False for McDonald, DeShawn or DeLaCruz."""
+    """True for johnSmith, xXgamerXx, DarkLord or JohnSmith; False for McDonald, DeShawn,
+    DeLaCruz, deVries, JoAnne, AnnaSophia or RuPaul."""
     if not (any(c.isupper() for c in part) and any(c.islower() for c in part)):
         return False
-    if part[0].islower():
-        return True
     humps = [i for i in range(1, len(part)) if part[i].isupper() and part[i - 1].islower()]
     starts = [0, *humps]
     pieces = [part[a:b] for a, b in zip(starts, [*humps, len(part)], strict=True)]
-    return any(p.casefold() not in _INNER_CAPITAL_PREFIXES for p in pieces[:-1])
+    first, rest = pieces[0].casefold(), pieces[1:]
+    if part[0].islower() and not (rest and first in INNER_CAPITAL_PREFIXES | PARTICLES):
+        return True  # a lower-case start is a particle (deVries, vanDyke) or a handle
+    # Before the last piece: prefixes (Mc, De, La); the last piece may also end a compound
+    # given name (Jo|Anne, Anna|Sophia, Ru|Paul).
+    if all(p.casefold() in INNER_CAPITAL_PREFIXES for p in pieces[:-1]):
+        return False
+    return not (len(pieces) == 2 and pieces[1].casefold() in COMPOUND_NAME_ENDS)
 
 
 def _is_shouting(name: str) -> bool:
@@ -277,7 +279,7 @@ def _is_shouting(name: str) -> bool:
 def _is_single_word(name: str) -> bool:
     """One word besides titles and particles; a CJK or Hangul name needs no space to be full."""
     words = [
-        w for w in name.split() if _key(w) not in _PARTICLES and _key(w).strip(".") not in _TITLES
+        w for w in name.split() if _key(w) not in PARTICLES and _key(w).strip(".") not in TITLES
     ]
     if len(words) != 1:
         return len(words) == 0
