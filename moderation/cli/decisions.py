@@ -28,7 +28,9 @@ def _decide(context: click.Context, ids: tuple[int, ...], action: Action, reason
             failed += 1
             click.echo(f"#{comment_id}: {error}", err=True)
             continue
-        click.echo(f"#{comment.id}: {comment.status}")
+        click.echo(f"#{comment_id}: {comment.status}")
+        if comment.id != comment_id:  # a published file held another comment under it
+            click.echo(f"#{comment_id} is published as #{comment.id}: #{comment_id} was taken")
     if not service.publisher.wait_idle():
         click.echo("the site rebuild did not finish in time", err=True)
         failed += 1

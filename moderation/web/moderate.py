@@ -155,12 +155,19 @@ async def decide(request: Request, session: ModeratorSession, form: FormData) ->
         return Done(back, f"#{comment_id}: choose or write a reason to reject it.", ok=False)
     service = request.app.state.service
     try:
-        await run_in_threadpool(
+        decided = await run_in_threadpool(
             service.decide, _known(comment_id), action, session.username, reason
         )
     except (IllegalTransition, CommentNotFound) as error:
         return Done(back, f"#{comment_id} was not changed: {error}", ok=False)
-    return Done(back, f"#{comment_id} {DONE[action]}.")
+    return Done(back, f"#{comment_id} {DONE[action]}{_renumbered(comment_id, decided.id)}.")
+
+
+def _renumbered(asked: int, published: int) -> str:
+    """The publisher gave the comment a new id: a published file held another comment there."""
+    if asked == published:
+        return ""
+    return f" as #{published}: #{asked} belongs to another published comment"
 
 
 async def bulk(request: Request, session: ModeratorSession, form: FormData) -> Done:
