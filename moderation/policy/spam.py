@@ -7,13 +7,14 @@ spam-text model. Codes all begin with `spam.`.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..formtoken import FormTokens, OpenedForm, ReplayGuard
+from ..formtoken import FormTokens, OpenedForm
 from ..linkscan import links_outside_code
 from ..model import PASSED, Outcome, Submission, Verdict, fingerprint
 from .spamtext import SpamTextModel
@@ -39,13 +40,19 @@ class HoneypotCheck:
 
 
 class FormTokenCheck:
-    """Was the comment written in our form, for this article, once, and not in a blink?"""
+    """Was the comment written in our form, for this article, once, and not in a blink?
+
+    `first_use(nonce)` says whether a token is used for the first time: the service asks its
+    store (`Store.use_form_nonce`), which every worker shares; batch runs use `ReplayGuard`.
+    """
 
     name = "form"
 
-    def __init__(self, tokens: FormTokens, replays: ReplayGuard, min_seconds: float) -> None:
+    def __init__(
+        self, tokens: FormTokens, first_use: Callable[[str], bool], min_seconds: float
+    ) -> None:
         self.tokens = tokens
-        self.replays = replays
+        self.first_use = first_use
         self.min_seconds = min_seconds
 
     def __call__(self, submission: Submission) -> Outcome:
@@ -73,7 +80,7 @@ class FormTokenCheck:
                 f"The form belongs to another article. {_RELOAD}",
                 f"token for {opened.article!r}, comment on {submission.article!r}",
             )
-        if not self.replays.first_use(opened.nonce):
+        if not self.first_use(opened.nonce):
             return Outcome(
                 Verdict.SPAM,
                 "spam.replayed-form",
@@ -121,13 +128,13 @@ class WordListCheck:
     name = "words"
 
     def __init__(self, disallowed: list[str], moderation: list[str]) -> None:
-        self.disallowed = [w.casefold() for w in disallowed if w.strip()]
-        self.moderation = [w.casefold() for w in moderation if w.strip()]
+        self.disallowed = _word_pattern(disallowed)
+        self.moderation = _word_pattern(moderation)
 
     def __call__(self, submission: Submission) -> Outcome:
         fields = (submission.name, submission.blog_url, submission.email, submission.body)
         text = "\n".join((*fields, submission.ip, submission.user_agent)).casefold()
-        if found := next((w for w in self.disallowed if w in text), None):
+        if found := _first_match(self.disallowed, text):
             return Outcome(
                 Verdict.SPAM,
                 "spam.disallowed-words",
@@ -135,7 +142,7 @@ class WordListCheck:
                 " promotional words and links, then send it again.",
                 f"disallowed word {found!r}",
             )
-        if found := next((w for w in self.moderation if w in text), None):
+        if found := _first_match(self.moderation, text):
             return Outcome(
                 Verdict.HOLD,
                 "spam.moderation-words",
@@ -144,6 +151,23 @@ class WordListCheck:
                 f"moderation word {found!r}",
             )
         return PASSED
+
+
+def _word_pattern(entries: list[str]) -> re.Pattern[str] | None:
+    """One pattern for a word list: words and phrases match whole ("ass" is not in "class");
+    an entry that starts or ends with punctuation ("@spam.example", "192.0.2.") is open there,
+    so it matches inside a longer address."""
+    alternatives = []
+    for entry in sorted({e.strip().casefold() for e in entries if e.strip()}, key=len)[::-1]:
+        before = r"(?<!\w)" if re.match(r"\w", entry) else ""
+        after = r"(?!\w)" if re.search(r"\w$", entry) else ""
+        alternatives.append(before + re.escape(entry) + after)
+    return re.compile("|".join(alternatives)) if alternatives else None
+
+
+def _first_match(pattern: re.Pattern[str] | None, text: str) -> str | None:
+    found = pattern.search(text) if pattern is not None else None
+    return found.group(0) if found else None
 
 
 class RecentComments:

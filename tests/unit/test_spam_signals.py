@@ -45,7 +45,7 @@ def tokens() -> FormTokens:
 
 
 def check_with_token(tokens: FormTokens, token: str, seconds_later: float, article: str = ""):
-    check = FormTokenCheck(tokens, ReplayGuard(), min_seconds=3)
+    check = FormTokenCheck(tokens, ReplayGuard().first_use, min_seconds=3)
     sent = datetime.now(UTC) + timedelta(seconds=seconds_later)
     return check(
         replace(COMMENT, form_token=token, submitted_at=sent, article=article or COMMENT.article)
@@ -76,7 +76,7 @@ def test_token_for_another_article_is_spam(tokens) -> None:
 
 
 def test_replayed_token_is_spam(tokens) -> None:
-    check = FormTokenCheck(tokens, ReplayGuard(), min_seconds=0)
+    check = FormTokenCheck(tokens, ReplayGuard().first_use, min_seconds=0)
     submission = replace(
         COMMENT, form_token=tokens.issue("coffee-rule"), submitted_at=datetime.now(UTC)
     )
@@ -121,6 +121,24 @@ def test_word_lists_mark_spam_or_hold(field: str, value: str, code: str) -> None
         disallowed=["cheap pills", "cheap-pills", "evilbot"], moderation=["crypto"]
     )
     assert check(replace(COMMENT, **{field: value})).code == code
+
+
+@pytest.mark.parametrize(
+    ("entry", "body", "found"),
+    [
+        ("ass", "A class act, and a first-class post.", False),
+        ("ass", "What an ass.", True),
+        ("cheap pills", "Cheap pillsbury dough is not spam.", False),
+        ("@spam.example", "write to sales@spam.example today", True),
+        ("192.0.2.", "from 192.0.2.77", True),
+        ("casino", "CASINO!!!", True),
+    ],
+    ids=["word-inside-word", "whole-word", "phrase-inside-word", "address-fragment",
+         "ip-prefix", "capitals"],
+)  # fmt: skip
+def test_word_lists_match_whole_words(entry: str, body: str, found: bool) -> None:
+    outcome = WordListCheck([entry], [])(replace(COMMENT, body=body))
+    assert (outcome.code == "spam.disallowed-words") is found
 
 
 def test_disallowed_word_is_not_revealed_to_the_commenter() -> None:
