@@ -14,6 +14,11 @@ command, one build at a time, and prints Markdown tables for docs/benchmarks.md:
     .venv/bin/python scripts/bench_build.py --no-old-plugin --no-publish --repeat 7
 
 Both builds with and without comments use the project's plugins (embeds, chronology).
+
+No time is reported for a build that did not do what it is timed for: every build runs with
+`--fatal errors` (and without `-q`, which would hide the errors `--fatal` acts on), a plugin
+that cannot load stops the benchmark (`PeerDidNotRun`), and every article page must show the
+comments its post has (none for the build without comments).
 """
 
 from __future__ import annotations
@@ -225,8 +230,16 @@ class Timing:
     wall: float  # elapsed seconds: what a waiting reader sees; noisier on a shared machine
 
 
+class PeerDidNotRun(Exception):
+    """A plugin did not load, or the pages lack its comments: its time would measure nothing.
+
+    Not a RuntimeError, so nothing that reports a failed build as a table row catches it.
+    """
+
+
 def build(content: Path, output: Path, variant: Variant, **settings: object) -> Timing:
-    """One `pelican` run in a child process; raises RuntimeError with its log when it fails."""
+    """One `pelican` run in a child process; raises RuntimeError with its log when it fails,
+    PeerDidNotRun when a plugin could not be loaded."""
     overrides = {
         "PLUGINS": variant.plugins,
         "CACHE_PATH": str(output.parent / f"{output.name}-cache"),
@@ -235,7 +248,7 @@ def build(content: Path, output: Path, variant: Variant, **settings: object) -> 
     }
     command = [
         sys.executable, "-m", "pelican", str(content), "-s", str(ROOT / "pelicanconf.py"),
-        "-o", str(output), "-q", "--fatal", "errors",
+        "-o", str(output), "--fatal", "errors",  # no -q: it would silence the fatal errors
         "-e", *(f"{key}={json.dumps(value)}" for key, value in overrides.items()),
     ]  # fmt: skip
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -246,16 +259,40 @@ def build(content: Path, output: Path, variant: Variant, **settings: object) -> 
     )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    log = result.stdout + result.stderr  # Pelican logs to stdout
+    if "Cannot load plugin" in log:  # Pelican skips such a plugin and would build without it
+        raise PeerDidNotRun(f"{variant.label}: a plugin did not load\n{log}")
     if result.returncode != 0:
-        log = result.stdout + result.stderr  # Pelican logs to stdout
         raise RuntimeError(f"{variant.label}: pelican exited {result.returncode}\n{log}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return Timing(cpu, wall)
 
 
+def checked_build(
+    site: Site, output: Path, variant: Variant, expected: int, **settings: object
+) -> Timing:
+    """`build`, then its time only if every article page shows `expected` comments."""
+    timing = build(site.content, output, variant, **settings)
+    require_comments(output, site.slugs, expected, variant.label)
+    return timing
+
+
+def require_comments(output: Path, slugs: list[str], expected: int, label: str) -> None:
+    """Raise PeerDidNotRun unless each article page shows exactly `expected` comments."""
+    wrong = {slug: shown for slug in slugs if (shown := shown_comments(output, slug)) != expected}
+    if wrong:
+        sample = dict(list(wrong.items())[:3])
+        raise PeerDidNotRun(
+            f"{label}: {len(wrong)} of {len(slugs)} article pages do not show {expected}"
+            f" comments (e.g. {sample}); the plugin did not run as benchmarked"
+        )
+
+
 def shown_comments(output: Path, slug: str) -> int:
-    page = (output / "posts" / slug / "index.html").read_text(encoding="utf-8")
-    return page.count('<article class="comment')
+    page = output / "posts" / slug / "index.html"
+    if not page.is_file():
+        return -1  # no page at all: never the expected count
+    return page.read_text(encoding="utf-8").count('<article class="comment')
 
 
 def same_tree(left: Path, right: Path) -> list[str]:
@@ -298,8 +335,9 @@ def full_builds(
     ]
     runs = [(NO_COMMENTS, site), (OURS, site)]
     if old:
-        try:
-            build(old_site.content, root / "out" / "old-unshimmed", old_plugin(root, shim=False))
+        as_published = old_plugin(root, shim=False)
+        try:  # a plugin that cannot load raises PeerDidNotRun, past this `except`
+            checked_build(old_site, root / "out" / "old-unshimmed", as_published, per_post)
             lines.append("| pelican-comment-system 1.4.0 as published | ran | | | |")
         except RuntimeError as error:
             lines.append(
@@ -310,13 +348,16 @@ def full_builds(
     for caching in (False, True):
         settings = CACHED if caching else UNCACHED
         outputs = [root / "out" / f"{v.plugins[-1]}-{caching}" for v, _ in runs]
+        expected = [0 if variant is NO_COMMENTS else per_post for variant, _ in runs]
         if caching:  # one build each that fills the caches
-            for (variant, content_site), output in zip(runs, outputs, strict=True):
-                build(content_site.content, output, variant, **settings)
+            for (variant, content_site), output, count in zip(runs, outputs, expected, strict=True):
+                checked_build(content_site, output, variant, count, **settings)
         timings: list[list[Timing]] = [[] for _ in runs]
         for _ in range(repeat):  # interleaved, so a busy minute slows every variant alike
-            for (variant, content_site), output, times in zip(runs, outputs, timings, strict=True):
-                times.append(build(content_site.content, output, variant, **settings))
+            for (variant, content_site), output, times, count in zip(
+                runs, outputs, timings, expected, strict=True
+            ):
+                times.append(checked_build(content_site, output, variant, count, **settings))
         baselines = [t.cpu for t in timings[0]]
         baseline = min(baselines)
         for (variant, content_site), output, times in zip(runs, outputs, timings, strict=True):
@@ -363,7 +404,7 @@ def publish_one(root: Path, posts: int, per_post: int) -> list[str]:
     outputs = {way: root / "out" / f"publish-{i}" for i, way in enumerate(ways)}
     for way, settings in ways.items():  # before the comment: full builds that fill the caches
         full_settings = {k: v for k, v in settings.items() if k not in UNCHANGED_BY_COMMENTS}
-        build(site.content, outputs[way], OURS, **full_settings)
+        checked_build(site, outputs[way], OURS, per_post, **full_settings)
     new = PublishedComment(
         id=site.comments + 1,
         article=target,
@@ -378,6 +419,7 @@ def publish_one(root: Path, posts: int, per_post: int) -> list[str]:
     write_comment(site.content / "comments" / target, new, old=False)
     reference = root / "out" / "publish-reference"
     full = build(site.content, reference, OURS)
+    require_comments(reference, [target], per_post + 1, "full rebuild after one new comment")
     lines = [
         f"{posts} posts, {per_post} comments each; one new comment on `{target}`. Each cached"
         " rebuild ran once, after a full build with the same caching settings, into that build's"
@@ -389,6 +431,7 @@ def publish_one(root: Path, posts: int, per_post: int) -> list[str]:
     ]
     for way, settings in ways.items():
         timing = build(site.content, outputs[way], OURS, **settings)
+        require_comments(outputs[way], [target], per_post + 1, way)
         differ = same_tree(outputs[way], reference)
         verdict = "yes" if not differ else f"no: {len(differ)} files, e.g. {differ[:3]}"
         lines.append(f"| {way} | {timing.cpu:.2f} | {timing.wall:.2f} | {verdict} |")
@@ -434,12 +477,16 @@ def main(argv: list[str] | None = None) -> int:
             f" CPUs, Python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f},"
             f" bytecode caching {bytecode}\n"
         )
-        lines = full_builds(
-            root, args.posts, args.comments, args.repeat, old=not args.no_old_plugin
-        )
-        print("\n".join(lines) + "\n")
-        if not args.no_publish:
-            print("\n".join(publish_one(root, args.publish_posts, args.comments)))
+        try:
+            lines = full_builds(
+                root, args.posts, args.comments, args.repeat, old=not args.no_old_plugin
+            )
+            print("\n".join(lines) + "\n")
+            if not args.no_publish:
+                print("\n".join(publish_one(root, args.publish_posts, args.comments)))
+        except PeerDidNotRun as error:
+            print(f"bench_build: refusing to report: {error}", file=sys.stderr)
+            return 1
     return 0
 
 
