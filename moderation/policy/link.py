@@ -114,6 +114,19 @@ def _match(host: str, domains: frozenset[str]) -> str | None:
 _NOT_IN_URLS = frozenset('"<>`{}|\\^')
 
 
+# What people type for an address without its scheme: "jane.blog", "www.jane.blog/posts".
+_BARE_HOST = re.compile(r"(?://)?[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}\.?(?::\d{1,5})?(?:[/?#]\S*)?")
+
+
+def complete_blog_url(url: str) -> str:
+    """An address typed without its scheme, completed with https:// as a browser's address
+    bar does; anything else is returned as it was, for the check to judge."""
+    text = url.strip()
+    if _BARE_HOST.fullmatch(text):  # no scheme can match: a scheme's colon is not followed
+        return "https://" + text.removeprefix("//")  # by digits only, nor preceded by a dot
+    return text
+
+
 def classify_blog_url(url: str, rules: LinkRules) -> Outcome:
     """Hold links whose shape alone shows they are not a public blog; no I/O, no DNS."""
     text = url.strip()

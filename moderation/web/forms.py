@@ -20,6 +20,7 @@ from starlette.requests import ClientDisconnect, Request
 from ..emailaddress import InvalidEmailAddress, single_address
 from ..errors import InvalidSubmission
 from ..model import Submission
+from ..policy.link import complete_blog_url
 
 MAX_FIELDS = 30
 LIMITS = {"article": 200, "name": 200, "url": 2000, "email": 254, "body": 10_000, "token": 500}
@@ -170,7 +171,7 @@ def submission_from(
     return Submission(
         article=values["article"].strip(),
         name=" ".join(values["name"].split()),
-        blog_url=values["url"].strip(),
+        blog_url=complete_blog_url(values["url"]),
         body=values["body"].strip("\n"),
         email=email,
         reply_to=int(reply_to) if reply_to else None,
@@ -198,7 +199,7 @@ async def parse_submission(request: Request) -> Submission:
     """Rate limit, then the request's fields as a `Submission` (or a 4xx naming the field)."""
     state = request.app.state
     ip = state.client_address.of(request)
-    wait = state.limiter.retry_after(ip)
+    wait = await state.limiter.retry_after(ip)
     if wait:
         raise RateLimited(wait)
     fields = await read_fields(request, state.max_request_bytes)

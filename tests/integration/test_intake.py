@@ -53,7 +53,14 @@ def test_comment_is_stored_before_the_answer(live_server) -> None:
     response = post_json(live_server.url, GOOD)
     stored = live_server.service.store.get(response.json()["id"])
     assert stored.status is Status.PENDING
-    assert stored.email == GOOD["email"] and stored.ip == "127.0.0.1"
+    assert stored.email == GOOD["email"] and stored.ip == "127.0.0.0"  # kept truncated
+
+
+def test_an_address_without_its_scheme_is_completed_and_passes(live_server) -> None:
+    response = post_json(live_server.url, {**GOOD, "url": "adalovelace.net/blog"})
+    assert response.json()["status"] == "pending"
+    stored = live_server.service.store.get(response.json()["id"])
+    assert stored.blog_url == "https://adalovelace.net/blog"
 
 
 def test_held_comment_can_be_corrected_from_its_status_page(live_server) -> None:
@@ -240,11 +247,11 @@ def test_forwarded_for_is_ignored_unless_the_proxy_is_trusted(start_service) -> 
     spoofed = {"X-Forwarded-For": "198.51.100.7"}
     plain = start_service()
     first = post_json(plain.url, GOOD, headers=spoofed).json()
-    assert plain.service.store.get(first["id"]).ip == "127.0.0.1"
+    assert plain.service.store.get(first["id"]).ip == "127.0.0.0"  # (truncated)
 
 
 def test_forwarded_for_is_used_behind_a_trusted_proxy(start_service) -> None:
     proxied = start_service(COMMENTS_TRUSTED_PROXIES="127.0.0.1")
     headers = {"X-Forwarded-For": "198.51.100.7, 127.0.0.1"}
     answer = post_json(proxied.url, GOOD, headers=headers).json()
-    assert proxied.service.store.get(answer["id"]).ip == "198.51.100.7"
+    assert proxied.service.store.get(answer["id"]).ip == "198.51.100.0"  # (truncated)

@@ -6,7 +6,13 @@ import pytest
 
 from moderation.errors import SettingsError
 from moderation.model import Submission, Verdict
-from moderation.policy.link import LinkCheck, LinkRules, check_blog_link, classify_blog_url
+from moderation.policy.link import (
+    LinkCheck,
+    LinkRules,
+    check_blog_link,
+    classify_blog_url,
+    complete_blog_url,
+)
 
 RULES = LinkRules(own_domains=frozenset({"www.connectfirst.blog"}))
 
@@ -172,3 +178,33 @@ def test_link_check_is_a_policy_check() -> None:
 
 def test_link_check_does_not_verify_unless_asked() -> None:
     assert LinkCheck(RULES).verifier is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "completed"),
+    [
+        ("jane.blog", "https://jane.blog"),
+        ("www.jane.blog/", "https://www.jane.blog/"),
+        ("  jane.blog/posts?page=2 ", "https://jane.blog/posts?page=2"),
+        ("jane.blog:8080/posts", "https://jane.blog:8080/posts"),
+        ("//jane.blog/", "https://jane.blog/"),
+        ("bücher.example", "https://bücher.example"),
+        ("http://jane.blog/", "http://jane.blog/"),
+        ("javascript:alert(1)", "javascript:alert(1)"),
+        ("mailto:jane@jane.blog", "mailto:jane@jane.blog"),
+        ("localhost", "localhost"),
+        ("192.0.2.1", "192.0.2.1"),
+        ("Jane Smith", "Jane Smith"),
+    ],
+    ids=["host", "www-and-slash", "path-and-query", "port", "scheme-relative", "idn",
+         "has-scheme", "javascript", "mailto", "no-dot", "ip-address", "not-an-address"],
+)  # fmt: skip
+def test_an_address_typed_without_its_scheme_is_completed(typed: str, completed: str) -> None:
+    assert complete_blog_url(typed) == completed
+
+
+def test_a_completed_address_is_then_checked_like_any_other() -> None:
+    assert classify_blog_url(complete_blog_url("jane.blog"), RULES).passed
+    assert classify_blog_url(complete_blog_url("www.linkedin.com/in/jane"), RULES).code == (
+        "link.social-profile"
+    )
