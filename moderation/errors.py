@@ -27,3 +27,24 @@ class IllegalTransition(ModerationError):
 
 class CommentNotFound(ModerationError):
     """No comment with that id or token."""
+
+
+class StaleDecision(ModerationError):
+    """A decision on a version of the comment that is no longer the current one.
+
+    The commenter (or a re-check) changed the comment after the moderator read it: deciding
+    anyway would apply to words nobody read.
+    """
+
+    def __init__(self, comment_id: int, expected: int, current: int) -> None:
+        super().__init__(
+            f"comment {comment_id} changed since it was read: the decision was on version"
+            f" {expected}, the comment is now version {current}; read it again, then decide"
+        )
+        self.comment_id = comment_id
+        self.expected = expected
+        self.current = current
+
+
+class Unpublishable(ModerationError):
+    """An approval the build would drop: the name or blog link breaks a hard rule."""

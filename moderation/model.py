@@ -222,6 +222,9 @@ class Comment:
     decision_reason: str = ""
     feed: str = ""
     uid: str = ""  # random, lasting: identifies the comment in its file when an id cannot
+    # Grows with each change a moderator must read again (a correction, a changed review),
+    # never with a decision: a decision names the version it was made on.
+    version: int = 1
 
     def submission(self) -> Submission:
         """The comment as the policy sees it, for re-checks and Akismet reports."""

@@ -14,15 +14,22 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .articles import ArticleIndex
-from .errors import CommentNotFound, IllegalTransition, InvalidSubmission
+from .errors import (
+    CommentNotFound,
+    IllegalTransition,
+    InvalidSubmission,
+    StaleDecision,
+    Unpublishable,
+)
 from .formtoken import FormTokens
 from .jobs.runner import JobRunner
 from .jobs.setup import runner_from_settings
-from .model import Action, Comment, Status, Submission
+from .model import TRANSITIONS, Action, Comment, Status, Submission
 from .notify import Notifier
 from .policy import Policy
 from .policy.akismet_check import AkismetCheck, make_client
 from .publish import LiveBuilder, Publisher, SiteBuilder
+from .publishrules import PublishRules
 from .settings import Settings
 from .store import Store, open_store
 
@@ -36,6 +43,7 @@ class CommentService:
     articles: ArticleIndex
     publisher: Publisher
     notifier: Notifier
+    rules: PublishRules  # what an approval must pass; the build applies the same rules
     akismet: AkismetCheck | None = None  # reports moderators' corrections to Akismet
     jobs: JobRunner | None = None  # e-mail, deploys and housekeeping, with retries
     notices: list[str] = field(default_factory=list)  # what start-up found: `serve` prints it
@@ -79,10 +87,31 @@ class CommentService:
         self.notifier.new_comment(comment)
         return comment
 
-    def decide(self, comment_id: int, action: Action, actor: str, reason: str = "") -> Comment:
-        """A moderator's decision, then its consequences: publish, unpublish, tell, report."""
+    def decide(
+        self,
+        comment_id: int,
+        action: Action,
+        actor: str,
+        reason: str = "",
+        *,
+        expected_version: int | None = None,
+    ) -> Comment:
+        """A moderator's decision, then its consequences: publish, unpublish, tell, report.
+
+        It applies to `expected_version`, the version the moderator read (by default the one
+        read here): a comment changed since is `StaleDecision`. An approval the build would
+        drop is `Unpublishable`. Either way nothing is decided.
+        """
+        action = Action(action)
         before = self.store.get(comment_id)
-        comment = self.store.decide(comment_id, action, actor, reason)
+        version = before.version if expected_version is None else expected_version
+        if before.version != version:
+            raise StaleDecision(comment_id, version, before.version)
+        if action is Action.APPROVE and before.status in TRANSITIONS[action]:
+            self._refuse_unpublishable(before)
+        # The store checks the version again in the decision's own transaction: the rules
+        # above judged exactly the words that are approved.
+        comment = self.store.decide(comment_id, action, actor, reason, expected_version=version)
         if comment.status is Status.APPROVED:
             comment = self.publisher.publish(comment)  # its id moves if a file holds it
         elif before.status is Status.APPROVED:
@@ -92,6 +121,14 @@ class CommentService:
         if comment.status in (Status.APPROVED, Status.REJECTED):
             self.notifier.decided(comment)
         return comment
+
+    def _refuse_unpublishable(self, comment: Comment) -> None:
+        """Never say "published" about a comment the build would leave out."""
+        if problem := self.rules.reason(comment.name, comment.blog_url):
+            raise Unpublishable(
+                f"comment {comment.id} cannot be published: {problem}, a rule no approval"
+                f" overrules; it stays {comment.status}"
+            )
 
     def recheck(self, comment_id: int) -> Comment:
         """Run today's policy again on a held comment (after settings or models changed)."""
@@ -170,6 +207,7 @@ def build_service(
             content / settings["COMMENTS_PATH"], builder, settings["COMMENTS_PUBLISH_DELAY"], store
         ),
         notifier=Notifier(settings),
+        rules=PublishRules(settings),
         akismet=akismet,
     )
     service.jobs = runner_from_settings(settings, service)

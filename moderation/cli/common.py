@@ -14,6 +14,7 @@ from ..settings import Settings
 
 EXIT_INVALID_INPUT = 1
 EXIT_USAGE = 2
+EXIT_STALE = 3  # a decision named a version of the comment that is no longer the current one
 
 
 class SettingsProblem(click.ClickException):
@@ -56,6 +57,7 @@ def comment_json(comment: Comment) -> dict[str, object]:
         "url": comment.blog_url,
         "email": comment.email,
         "status": comment.status.value,
+        "version": comment.version,
         "reply_to": comment.reply_to,
         "created_at": comment.created_at.isoformat(),
         "decided_by": comment.decided_by,

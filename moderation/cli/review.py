@@ -65,6 +65,7 @@ def show(context: click.Context, comment_id: int, as_json: bool) -> None:
     console = Console()
     console.print(
         f"[bold]#{comment.id}[/] on [bold]{comment.article}[/] · {styled(comment.status)}"
+        f" · version {comment.version}"
     )
     console.print(f"{comment.name} · {comment.blog_url} · {comment.email or 'no e-mail'}")
     console.print(f"sent {comment.created_at:%Y-%m-%d %H:%M} UTC", style="dim")

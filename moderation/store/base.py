@@ -76,10 +76,13 @@ class Store(Protocol):
         reason: str = "",
         *,
         follow_up: FollowUp | None = None,
+        expected_version: int | None = None,
     ) -> Comment:
         """A moderator's decision: the move `TRANSITIONS` allows, and its audit row, or nothing.
 
         `follow_up(decided_comment)` names the jobs the decision causes; they commit with it.
+        `expected_version` is the `Comment.version` the moderator read: if the comment changed
+        since, `StaleDecision` and nothing is decided. A decision keeps the version.
 
         The status is read and changed in one write transaction, so of two moderators deciding
         at once exactly one wins; the other gets `IllegalTransition`. `Action.RESUBMIT` is the
@@ -90,6 +93,7 @@ class Store(Protocol):
     def resubmit(self, token: str, submission: Submission, review: Review) -> Comment:
         """The commenter's correction of a held comment replaces it; the old version is kept.
 
+        The correction is the comment's next version (the replaced one keeps its number).
         The article and the reply-to stay those of the original: a correction changes the
         words, not the place. Not held → `IllegalTransition`.
         """
@@ -107,7 +111,8 @@ class Store(Protocol):
         """A fresh review of a held comment (Akismet was down, the rules changed).
 
         The status follows the new verdict. Only held comments: a moderator's or the spam
-        filter's decision is not undone by a re-run. Not held → `IllegalTransition`.
+        filter's decision is not undone by a re-run. Not held → `IllegalTransition`. A changed
+        review or status makes a new version; an unchanged one does not.
         """
         ...
 

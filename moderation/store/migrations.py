@@ -181,12 +181,36 @@ def add_comment_identity(db: sqlite3.Connection) -> None:
     db.execute("CREATE UNIQUE INDEX comments_uid ON comments (uid)")
 
 
+def add_comment_versions(db: sqlite3.Connection) -> None:
+    """A version number for each comment, so a decision applies to the words that were read.
+
+    It starts at 1 and grows with every change a moderator would read again (a correction,
+    a re-check that changed the review), never with a decision. A revision keeps the version
+    it replaced. Comments already corrected count their kept revisions.
+    """
+    db.execute("ALTER TABLE comments ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+    db.execute("ALTER TABLE revisions ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+    db.execute(
+        """
+        UPDATE revisions SET version = (
+            SELECT count(*) FROM revisions AS earlier
+            WHERE earlier.comment_id = revisions.comment_id AND earlier.id <= revisions.id
+        )
+        """
+    )
+    db.execute(
+        "UPDATE comments SET version"
+        " = 1 + (SELECT count(*) FROM revisions WHERE revisions.comment_id = comments.id)"
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     create_comments_and_audit,
     add_revisions_and_audit_index,
     add_moderators_and_sessions,
     add_jobs_and_schedule,
     add_comment_identity,
+    add_comment_versions,
 )
 
 

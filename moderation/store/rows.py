@@ -103,6 +103,7 @@ def comment_from_row(row: sqlite3.Row, review: Review | None = None) -> Comment:
         decision_reason=row["decision_reason"],
         feed=row["feed"],
         uid=row["uid"],
+        version=row["version"],
     )
 
 

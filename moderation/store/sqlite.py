@@ -21,7 +21,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ..errors import CommentNotFound, IllegalTransition, ModerationError
+from ..errors import CommentNotFound, IllegalTransition, ModerationError, StaleDecision
 from ..model import (
     TRANSITIONS,
     Action,
@@ -161,6 +161,7 @@ class SQLiteStore(SQLiteJobs, Store):
         reason: str = "",
         *,
         follow_up: FollowUp | None = None,
+        expected_version: int | None = None,
     ) -> Comment:
         action = Action(action)
         if action is Action.RESUBMIT:
@@ -169,13 +170,16 @@ class SQLiteStore(SQLiteJobs, Store):
             )
         now = self._clock()
         with self._write() as db:
-            current = Status(existing(db, "id", comment_id)["status"])
+            found = existing(db, "id", comment_id)
+            current = Status(found["status"])
             target = TRANSITIONS[action].get(current)
             if target is None:
                 raise IllegalTransition(
                     f"comment {comment_id} is {current}: '{action}' applies only to"
                     f" {', '.join(TRANSITIONS[action])} comments"
                 )
+            if expected_version is not None and found["version"] != expected_version:
+                raise StaleDecision(comment_id, expected_version, found["version"])
             row = one(
                 db,
                 """
@@ -208,8 +212,8 @@ class SQLiteStore(SQLiteJobs, Store):
             db.execute(
                 """
                 INSERT INTO revisions (comment_id, replaced_at, name, blog_url, email, body,
-                    review, status)
-                SELECT id, ?, name, blog_url, email, body, review, status
+                    review, status, version)
+                SELECT id, ?, name, blog_url, email, body, review, status, version
                 FROM comments WHERE id = ?
                 """,
                 (iso(now), old["id"]),
@@ -219,7 +223,7 @@ class SQLiteStore(SQLiteJobs, Store):
                 """
                 UPDATE comments SET name = ?, blog_url = ?, email = ?, body = ?, ip = ?,
                     user_agent = ?, referrer = ?, review = ?, fingerprint = ?, feed = ?,
-                    status = ?, updated_at = ?
+                    status = ?, updated_at = ?, version = version + 1
                 WHERE id = ? RETURNING *
                 """,
                 submission.name,
@@ -258,6 +262,7 @@ class SQLiteStore(SQLiteJobs, Store):
                 feed=feed_of(review),
                 status=Status(row["status"]),
                 updated_at=parse_time(row["replaced_at"]),
+                version=row["version"],
                 ip="",
                 user_agent="",
             )
@@ -269,10 +274,15 @@ class SQLiteStore(SQLiteJobs, Store):
         status = status_for(review.verdict)
         with self._write() as db:
             current = _held(existing(db, "id", comment_id), "re-checked")
+            # A changed review is news to a moderator (a new verdict, new reasons): a new
+            # version. An unchanged one, as most of a nightly re-check, is not.
             row = one(
                 db,
-                "UPDATE comments SET review = ?, feed = ?, status = ?, updated_at = ?"
-                " WHERE id = ? RETURNING *",
+                """
+                UPDATE comments SET version = version + (review != ?1 OR status != ?3),
+                    review = ?1, feed = ?2, status = ?3, updated_at = ?4
+                WHERE id = ?5 RETURNING *
+                """,
                 dump_review(review),
                 feed_of(review),
                 status.value,

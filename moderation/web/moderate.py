@@ -4,11 +4,16 @@ Pages are plain HTML forms that work without JavaScript; `static/moderate.js` on
 keyboard shortcuts. Every decision goes through `CommentService.decide` with the logged-in
 moderator as the actor, so the web page and the `moderate` command leave the same audit rows,
 publish the same files and send the same e-mails. Login, sessions and CSRF are `auth`'s.
+
+Every decision form carries the version of each comment it shows, and the decision applies to
+that version only: a comment corrected after the page was loaded is not decided, and the
+moderator is shown what changed (docs/moderation-page.md).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
@@ -17,7 +22,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from ..articles import Article
-from ..errors import CommentNotFound, IllegalTransition
+from ..errors import CommentNotFound, IllegalTransition, StaleDecision, Unpublishable
 from ..model import TRANSITIONS, Action, AuditEntry, Comment, Status
 from ..sanitize import render
 from ..service import CommentService
@@ -46,6 +51,7 @@ PRESET_REASONS = (
     "Advertising: the comment promotes a product or service.",
 )
 STATUS_NAMES = {"open": "Waiting (pending and held)", "all": "All"}
+NO_VERSION = "the form does not say which version of the comment you read; reload the page."
 
 
 @dataclass(frozen=True)
@@ -153,11 +159,29 @@ async def decide(request: Request, session: ModeratorSession, form: FormData) ->
     reason = _reason(form)
     if action is Action.REJECT and not reason:
         return Done(back, f"#{comment_id}: choose or write a reason to reject it.", ok=False)
+    version = _version(form, "version")
+    if version is None:
+        return Done(back, f"#{comment_id} was not changed: {NO_VERSION}", ok=False)
     service = request.app.state.service
     try:
         decided = await run_in_threadpool(
-            service.decide, _known(comment_id), action, session.username, reason
+            partial(service.decide, expected_version=version),
+            _known(comment_id),
+            action,
+            session.username,
+            reason,
         )
+    except StaleDecision as error:
+        # Back to the comment itself, whatever page the form came from: the new words and
+        # the earlier versions are there, with buttons that carry the new version.
+        message = (
+            f"#{comment_id} was not decided: it changed since you loaded the page (you saw"
+            f" version {error.expected}, it is now version {error.current}). Read it again"
+            " below, then decide."
+        )
+        return Done(f"{HOME}/comments/{comment_id}", message, ok=False)
+    except Unpublishable as error:
+        return Done(back, f"#{comment_id} was not approved: {error}.", ok=False)
     except (IllegalTransition, CommentNotFound) as error:
         return Done(back, f"#{comment_id} was not changed: {error}", ok=False)
     return Done(back, f"#{comment_id} {DONE[action]}{_renumbered(comment_id, decided.id)}.")
@@ -184,17 +208,28 @@ async def bulk(request: Request, session: ModeratorSession, form: FormData) -> D
     def apply() -> tuple[list[int], list[str]]:
         done, failed = [], []
         for comment_id in ids:
+            version = _version(form, f"version-{comment_id}")
+            if version is None:
+                failed.append(f"comment {comment_id}: {NO_VERSION}")
+                continue
             try:
-                request.app.state.service.decide(comment_id, action, session.username, reason)
+                request.app.state.service.decide(
+                    comment_id, action, session.username, reason, expected_version=version
+                )
                 done.append(comment_id)
-            except (IllegalTransition, CommentNotFound) as error:
+            except StaleDecision as error:
+                failed.append(
+                    f"comment {comment_id} changed since you loaded the page (you saw version"
+                    f" {error.expected}, it is now version {error.current})"
+                )
+            except (IllegalTransition, CommentNotFound, Unpublishable) as error:
                 failed.append(str(error))
         return done, failed
 
     done, failed = await run_in_threadpool(apply)
     message = f"{len(done)} comment(s) {DONE[action]}: " + ", ".join(f"#{i}" for i in done)
     if failed:
-        message += ". Not changed: " + "; ".join(failed)
+        message += ". Not decided: " + "; ".join(failed)
     return Done(back, message, ok=not failed)
 
 
@@ -241,6 +276,12 @@ def _title(article: Article) -> str:
 def _field(form: FormData, name: str) -> str:
     value = form.get(name)
     return value.strip() if isinstance(value, str) else ""
+
+
+def _version(form: FormData, name: str) -> int | None:
+    """The comment version a form says the moderator read; None when it says none."""
+    value = _field(form, name)
+    return int(value) if value.isdecimal() and len(value) < 10 else None
 
 
 def _action(value: str, allowed: tuple[Action, ...]) -> Action | None:

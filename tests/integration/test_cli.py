@@ -155,7 +155,10 @@ def test_approval_writes_the_comment_file_and_rebuilds_the_article(project, live
     first, second = submit(live_server), submit(live_server, body="A second comment, also civil.")
     result = moderate(project, "approve", str(first), str(second))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [f"#{first}: approved", f"#{second}: approved"]
+    assert result.stdout.splitlines() == [
+        f"#{first}: approved (version 1)",
+        f"#{second}: approved (version 1)",
+    ]
     comment_file = project.comments / COMMENT["article"] / f"{first}.md"
     text = comment_file.read_text(encoding="utf-8")
     assert "Approved-By:" in text and COMMENT["email"] not in text

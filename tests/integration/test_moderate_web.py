@@ -79,11 +79,11 @@ def submit(live, **change: str) -> int:
 
 
 def form_of(document: Document, form_id: str) -> tuple[str, dict[str, str]]:
-    """A form's action and its hidden fields, as a browser would send them."""
+    """A form's action and its hidden fields, as a browser would send them (`form=` ones too)."""
     form = next(f for f in document.iter("form") if f.get("id") == form_id)
     hidden = {
         field.get("name"): field.get("value") or ""
-        for field in form.iter("input")
+        for field in [*form.iter("input"), *document.find_all("input", form=form_id)]
         if field.get("type") == "hidden"
     }
     return form.get("action"), hidden

@@ -7,9 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from comments.rules import RULE_SETTINGS, RULE_SOURCES, Policy
+from comments.rules import RULE_SOURCES, Policy
 
 from moderation.policy import link_rules, name_rules
+from moderation.publishrules import RULE_SETTINGS
 from moderation.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
