@@ -11,11 +11,12 @@ OUTPUT := var/dev-site
 PUBLISH_OUTPUT := output
 PELICAN := $(BIN)/pelican
 CHROMIUM ?= /usr/bin/chromium
+NGINX ?= /usr/sbin/nginx
 
 export SITE_ORIGIN ?= http://$(HOST):$(PORT)
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test install-browser html publish clean run preview test lint format screenshots
+.PHONY: help install install-test install-browser install-proxy check-port html publish clean run preview test lint format screenshots
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -36,8 +37,14 @@ install: $(VENV)/.installed ## create .venv and install the project
 
 install-test: $(VENV)/.installed-test ## install what the tests need
 
-install-browser: ## install Debian's Chromium when it is missing (browser tests, screenshots)
-	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+install-browser: ## install Debian's Chromium when it is missing (as root; else says what to run)
+	@scripts/require-debian-package.sh $(CHROMIUM) chromium "the browser tests and screenshots"
+
+install-proxy: ## install Debian's nginx-light when it is missing (as root; else says what to run)
+	@scripts/require-debian-package.sh $(NGINX) nginx-light "the reverse-proxy tests"
+
+check-port: install ## say so, before building anything, when HOST:PORT is taken
+	@$(BIN)/moderate check-port --host $(HOST) --port $(PORT)
 
 html: install ## build the dev site into var/dev-site/
 	$(BIN)/moderate --settings pelicanconf.py publish
@@ -48,10 +55,10 @@ publish: install ## build the production site into output/ with publishconf.py
 clean: ## remove the built site and caches
 	rm -rf $(OUTPUT) $(PUBLISH_OUTPUT) cache var/dev-cache .pytest_cache .ruff_cache
 
-run: html ## build, then serve the site and the comment service on http://$(HOST):$(PORT)
+run: check-port html ## build, then serve the site and the comment service on http://$(HOST):$(PORT)
 	$(BIN)/moderate serve --host $(HOST) --port $(PORT) --site $(OUTPUT)
 
-preview: install ## live-reloading author preview: rebuilds on every save
+preview: check-port install ## live-reloading author preview: rebuilds on every save
 	$(PELICAN) content --autoreload --listen --bind $(HOST) --port $(PORT) -s pelicanconf.py -o $(OUTPUT)
 
 lint: install-test ## ruff: lint and formatting
@@ -62,7 +69,7 @@ format: install-test ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: install-test install-browser lint ## install what the tests need (Chromium too) and run the whole suite
+test: install-test install-browser install-proxy lint ## install what the tests need (Chromium, nginx) and run the whole suite
 	$(BIN)/pytest
 
 screenshots: install-test install-browser ## take the README's screenshots into docs/screenshots/

@@ -14,14 +14,39 @@
   var correctionUrl = null;
   var tokenRequested = false;
 
+  // A page served without the comment service (`make preview`, Pelican's own server, or the
+  // service down) answers in HTML, not JSON: say so instead of sending the reader to an error.
+  function isServiceAnswer(response) {
+    return (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+  }
+  var onThisComputer = /^(127\.0\.0\.1|localhost|\[::1\])$/.test(window.location.hostname);
+  function sayServiceMissing() {
+    if (onThisComputer) {
+      show("error", "Comments are served by `make run`.", [
+        "This preview shows the pages only; nothing you write here can be sent.",
+        "Run `make run` to try the comment form with the comment service."
+      ], null);
+    } else {
+      show("error", "The comment service is not answering: nothing was sent.",
+           ["Please try again in a few minutes."], null);
+    }
+  }
+
   function fetchToken() {
     tokenRequested = true;
     var url = new URL(endpoint.href.replace(/\/$/, "") + "/token");
     url.searchParams.set("article", form.dataset.article || form.elements.article.value);
     return fetch(url, { credentials: "omit" })
-      .then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (r) {
+        if (!isServiceAnswer(r)) { sayServiceMissing(); return {}; }
+        return r.ok ? r.json() : {};
+      })
       .then(function (data) { tokenField.value = data.token || ""; })
-      .catch(function () { tokenField.value = ""; });
+      .catch(function () {
+        tokenField.value = "";
+        // Pelican's preview server drops the connection; elsewhere the post itself will tell.
+        if (onThisComputer) sayServiceMissing();
+      });
   }
   form.addEventListener("focusin", function () { if (!tokenRequested) fetchToken(); });
 
@@ -82,9 +107,14 @@
       body: JSON.stringify(data)
     })
       .then(function (response) {
+        if (!isServiceAnswer(response)) return { missing: true };
         return response.json().then(function (body) { return { ok: response.ok, body: body }; });
       })
       .then(function (answer) {
+        if (answer.missing) {
+          sayServiceMissing();
+          return;
+        }
         var body = answer.body;
         if (!answer.ok) {
           show("error", "Your comment was not sent: " + (body.error || "please try again."), [], null);
