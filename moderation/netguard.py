@@ -196,6 +196,13 @@ class NetGuard:
         self.allow_private_hosts = frozenset(ascii_host(h) for h in allow_private_hosts)
         self.allowed_ports = frozenset(allowed_ports)
 
+    def can_resolve(self, host: str) -> bool:
+        """Whether the resolver finds `host` at all: a probe of this server's own network."""
+        try:
+            return bool(_within(self.timeout, self.resolver, ascii_host(host), 443))
+        except (OSError, UnicodeError, ValueError):
+            return False
+
     def fetch(self, url: str) -> FetchResult:
         """GET `url` safely; raises FetchRefused or FetchFailed, never an httpx or socket error."""
         # One budget for the whole fetch, so a server trickling bytes cannot hold a check open.

@@ -58,6 +58,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "COMMENTS_LINK_TIMEOUT", 3.0, "Seconds allowed for each request of the live link check."
     ),
+    Setting(
+        "COMMENTS_NETWORK_PROBE_HOSTS",
+        ["example.com", "iana.org"],
+        "Well-known host names looked up when a commenter's blog cannot be reached: if none"
+        " resolves, the server's own network is down and the commenter is not blamed.",
+    ),
     # Policy: spam
     Setting(
         "COMMENTS_MAX_LINKS",
@@ -163,9 +169,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "COMMENTS_LOGIN_ATTEMPTS",
         5,
-        "Failed logins allowed per client address and per username in the window; then 429.",
+        "Failed logins allowed for one username from one client address in the window; then"
+        " 429 for that pair. Past this many failures from anywhere, that username's logins slow.",
     ),
-    Setting("COMMENTS_LOGIN_WINDOW", 900, "The failed-login limit's window, in seconds."),
+    Setting(
+        "COMMENTS_LOGIN_ADDRESS_ATTEMPTS",
+        20,
+        "Failed logins allowed from one client address in the window, whatever the username;"
+        " then 429 for that address.",
+    ),
+    Setting("COMMENTS_LOGIN_WINDOW", 900, "The failed-login limits' window, in seconds."),
+    Setting(
+        "COMMENTS_LOGIN_MAX_DELAY",
+        5.0,
+        "Longest slowdown, in seconds, of a login for a username with many recent failures"
+        " (doubling from 0.25 s); the right password still gets in.",
+    ),
     Setting(
         "COMMENTS_ALLOWED_ORIGINS",
         [],
@@ -175,9 +194,32 @@ SETTINGS: tuple[Setting, ...] = (
         "COMMENTS_CLIENT_DATA_DAYS", 30, "Days an IP address and user agent are kept, then erased."
     ),
     Setting(
+        "COMMENTS_STORE_IP",
+        "truncated",
+        "How commenters' IP addresses are stored: 'truncated' (IPv4 /24, IPv6 /48), 'whole' or"
+        " 'none'. The rate limit sees the whole address, in memory only.",
+    ),
+    Setting(
         "COMMENTS_SPAM_DAYS",
         30,
-        "Days spam is kept for review before `moderate purge-spam` may delete it.",
+        "Days spam is kept for review, then the service deletes it.",
+    ),
+    Setting(
+        "COMMENTS_HOUSEKEEPING_HOURS",
+        24,
+        "Hours between the service's retention rounds (client data, old spam, finished jobs);"
+        " 0: off (run `moderate erase-client-data` and `purge-spam` from cron instead).",
+    ),
+    Setting(
+        "COMMENTS_DONE_JOBS_DAYS",
+        7,
+        "Days a sent e-mail or finished deploy stays in the outbox (it holds addresses and"
+        " texts), then it is deleted.",
+    ),
+    Setting(
+        "COMMENTS_AKISMET_RECHECK_MINUTES",
+        60,
+        "Minutes between re-checks of comments held because Akismet did not answer; 0: off.",
     ),
     Setting(
         "COMMENTS_PUBLISH_DELAY",
@@ -193,6 +235,39 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("COMMENTS_SMTP_PASSWORD", "", "SMTP password.", secret=True),
     Setting("COMMENTS_SMTP_STARTTLS", False, "Upgrade the SMTP connection with STARTTLS."),
     Setting("COMMENTS_SMTP_FROM", "comments@localhost", "Sender address of notifications."),
+    # Static host or CDN (docs/deploy.md)
+    Setting(
+        "COMMENTS_GIT_PUSH",
+        False,
+        "After each publish, commit the changed comment files to the site's git repository"
+        " and push them (the host's own build publishes them).",
+    ),
+    Setting(
+        "COMMENTS_GIT_REPOSITORY",
+        "",
+        "The site's git working copy; empty: the project folder (that of the settings file).",
+    ),
+    Setting("COMMENTS_GIT_REMOTE", "origin", "The remote the comment commits are pushed to."),
+    Setting(
+        "COMMENTS_GIT_BRANCH", "", "The remote branch to push to; empty: the checked-out branch."
+    ),
+    Setting(
+        "COMMENTS_GIT_AUTHOR",
+        "Comments <comments@localhost>",
+        "Author and committer of the comment commits, as 'Name <address>'.",
+    ),
+    Setting(
+        "COMMENTS_DEPLOY_COMMAND",
+        "",
+        "Run after each update of the service's build, from the project folder, split like a"
+        " shell line but without a shell; {output} stands for the build folder. Empty: none.",
+    ),
+    Setting(
+        "COMMENTS_DEPLOY_TIMEOUT",
+        600.0,
+        "Seconds the deploy command, or each git command of a push, may run; then it is"
+        " stopped and tried again later.",
+    ),
     Setting(
         "COMMENTS_API_URL",
         "/api/comments",

@@ -56,12 +56,17 @@ class Policy:
         settings: Settings,
         *,
         tokens: FormTokens | None = None,
+        first_use: Callable[[str], bool] | None = None,
         seen_before: Callable[[Submission], bool] | None = None,
         akismet_check: Check | None = None,
         link_verifier: LinkVerifier | None = None,
         civility_backend: CivilityBackend | None = None,
     ) -> Policy:
-        """The blog's policy as pelicanconf.py describes it; I/O-bound parts can be injected."""
+        """The blog's policy as pelicanconf.py describes it; I/O-bound parts can be injected.
+
+        `first_use` and `seen_before` ask the store, which all of a service's workers share;
+        without them (batch runs), this process remembers form tokens and texts itself.
+        """
         checks: list[Check] = [
             NameCheck(name_rules(settings)),
             LinkCheck(link_rules(settings), link_verifier),
@@ -71,7 +76,7 @@ class Policy:
             checks.append(
                 FormTokenCheck(
                     tokens,
-                    ReplayGuard(settings["COMMENTS_FORM_MAX_AGE"]),
+                    first_use or ReplayGuard(settings["COMMENTS_FORM_MAX_AGE"]).first_use,
                     settings["COMMENTS_MIN_SECONDS"],
                 )
             )
@@ -128,4 +133,5 @@ def link_rules(settings: Settings) -> LinkRules:
         require_https=settings["COMMENTS_REQUIRE_HTTPS"],
         verify_live=settings["COMMENTS_VERIFY_LINKS"],
         live_timeout=settings["COMMENTS_LINK_TIMEOUT"],
+        network_probe_hosts=tuple(settings["COMMENTS_NETWORK_PROBE_HOSTS"]),
     )

@@ -94,6 +94,8 @@ class LinkRules:
     verify_live: bool = False
     live_timeout: float = 3.0
     allowed_ports: frozenset[int] = frozenset({80, 443})
+    # Looked up when a blog cannot be reached: if none resolves, the fault is ours.
+    network_probe_hosts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("own_domains", "social_networks", "job_boards", "shorteners", "extra_blocked"):
@@ -202,7 +204,7 @@ class LinkCheck:
         self.rules = rules
         if verifier is None and rules.verify_live:
             guard = NetGuard(timeout=rules.live_timeout, allowed_ports=rules.allowed_ports)
-            verifier = LinkVerifier(guard)
+            verifier = LinkVerifier(guard, probe_hosts=rules.network_probe_hosts)
         self.verifier = verifier
 
     def __call__(self, submission: Submission) -> Outcome:

@@ -35,6 +35,9 @@ REASONS = {
     "link.too-many-redirects": "{url} redirects too many times; add the address your blog"
     " finally opens at.",
     "link.check-failed": "We could not check {url}, so a moderator will look at it first.",
+    "link.check-unavailable": "Your comment is saved. We could not check your blog's address"
+    " just now because of a problem on our side, so a moderator will look at it first; there is"
+    " nothing to change.",
 }
 
 

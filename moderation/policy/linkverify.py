@@ -100,10 +100,14 @@ class LinkVerifier:
         failure_ttl: float = 120.0,
         max_entries: int = 4096,
         clock: Callable[[], float] = time.monotonic,
+        probe_hosts: tuple[str, ...] = (),
     ) -> None:
+        """:param probe_hosts: well-known names; when a blog cannot be reached and none of
+        these resolves either, the fault is this server's network, not the commenter's."""
         self.guard = guard or NetGuard()
         self.ttl = ttl
         self.failure_ttl = failure_ttl
+        self.probe_hosts = probe_hosts
         self._cache = _TTLCache(max_entries, clock)
 
     def verify(self, url: str) -> Outcome:
@@ -122,6 +126,8 @@ class LinkVerifier:
         try:
             page = self.guard.fetch(url)
         except FetchError as error:
+            if error.code == "link.unreachable" and self._network_is_down(error.message):
+                return hold("link.check-unavailable", f"{error.message}; {_OUR_NETWORK}", url=url)
             return hold(error.code, error.message, url=url)
         except Exception as error:  # the contract: a check never raises; hold and log instead
             logger.exception("link: verifying %s failed", url)
@@ -137,6 +143,17 @@ class LinkVerifier:
         return Outcome(
             Verdict.PASS, "link.reachable", "", f"no feed advertised at {page.final_url}"
         )
+
+    def _network_is_down(self, failure: str) -> bool:
+        """No route out, or no probe host resolves: nobody's blog could be reached now."""
+        if "Network is unreachable" in failure:
+            return True
+        return bool(self.probe_hosts) and not any(
+            self.guard.can_resolve(host) for host in self.probe_hosts
+        )
+
+
+_OUR_NETWORK = "this server's own network or DNS is failing (the probe hosts do not resolve)"
 
 
 def _host_key(url: str) -> str:

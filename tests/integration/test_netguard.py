@@ -383,6 +383,29 @@ def test_unreachable_reason_names_the_address(server: LocalServer, dns: FakeDNS)
     assert outcome.reason == f"We could not open {link}: check the address and try again."
 
 
+def test_a_blog_that_does_not_resolve_while_the_probes_do_is_the_commenters(
+    server: LocalServer, dns: FakeDNS
+) -> None:
+    dns.table["example.com"] = ["93.184.215.14"]
+    verifier = LinkVerifier(guard_for(server, dns), probe_hosts=("example.com",))
+    outcome = verifier.verify("https://no-such-blog.test/")
+    assert (outcome.code, outcome.reason) == (
+        "link.unreachable",
+        "We could not open https://no-such-blog.test/: check the address and try again.",
+    )
+
+
+def test_when_nothing_resolves_the_fault_is_ours_and_the_commenter_is_not_blamed(
+    server: LocalServer, dns: FakeDNS
+) -> None:
+    verifier = LinkVerifier(guard_for(server, dns), probe_hosts=("example.com", "iana.org"))
+    outcome = verifier.verify("https://jane.example/")
+    assert (outcome.verdict, outcome.code) == (Verdict.HOLD, "link.check-unavailable")
+    assert "problem on our side" in outcome.reason and "check the address" not in outcome.reason
+    assert "own network" in outcome.detail  # the moderator is told why
+    assert {"example.com", "iana.org"} <= set(dns.asked)
+
+
 def test_verified_host_is_not_fetched_again(server: LocalServer, dns: FakeDNS) -> None:
     verifier = LinkVerifier(guard_for(server, dns))
     first = verifier.verify(url(server, "/feed"))
