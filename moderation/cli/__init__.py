@@ -1,7 +1,8 @@
 """The `moderate` command: what moderators (and scripts) run in a terminal.
 
 Exit codes a shell script can rely on: 0 success, 1 some input was invalid (the rest was still
-processed), 2 usage or settings error.
+processed), 2 usage or settings error, 3 a decision named a version of the comment that is no
+longer the current one (nothing decided).
 """
 
 from __future__ import annotations
