@@ -16,6 +16,11 @@ Prints comments/s, p50/p90/p99 per comment, the time of each check's `__call__` 
 separately, and the wall time of `moderate check --offline` over the same comments as
 JSON lines (and of one line, which is the start-up cost). `--profile` adds cProfile's top
 functions over one pass; `--json FILE` keeps the raw figures.
+
+No figure is printed for work that was not done: every pass must give every comment a
+verdict, with no check failing (a check that raises is held as `<check>.failed`, quickly),
+and both passing and held or spam verdicts, as the mix holds both; `moderate check` must
+print one JSON verdict per line. Otherwise the script stops with `PeerDidNotRun`.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # what tests/servers.py imports beside it
 
 from moderation.formtoken import FormTokens  # noqa: E402
 from moderation.model import Check, Outcome, Submission  # noqa: E402
@@ -310,6 +316,24 @@ def run_pass(policy: Policy, submissions: Sequence[Submission]) -> PassResult:
     return PassResult(seconds, time.process_time() - cpu, per, verdicts, codes, each)
 
 
+class PeerDidNotRun(Exception):
+    """The policy or `moderate check` did not judge the comments: a rate would measure nothing."""
+
+
+def verify_pass(result: PassResult, count: int, label: str) -> None:
+    """Refuse a pass that skipped comments, had a check fail, or gave only one kind of verdict."""
+    failed = {code: n for code, n in result.codes.items() if code.endswith(".failed")}
+    problems = []
+    if len(result.per_comment_ns) != count:
+        problems.append(f"{len(result.per_comment_ns)} verdicts for {count} comments")
+    if failed:
+        problems.append(f"checks failed: {failed}")
+    if not result.verdicts["pass"] or result.verdicts["pass"] == count:
+        problems.append(f"verdicts {dict(result.verdicts)}: the mix holds both kinds")
+    if problems:
+        raise PeerDidNotRun(f"{label}: {'; '.join(problems)}")
+
+
 def us(values: Sequence[int], pct: float, digits: int = 0) -> str:
     """A percentile of nanosecond timings, in microseconds, formatted."""
     return f"{percentile(values, pct) / 1e3:,.{digits}f}"
@@ -356,10 +380,15 @@ def bench_cli(settings_file: Path, mix: Mix, work: Path, lines: int) -> dict[str
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         output = completed.stdout.decode().splitlines()
-        if completed.returncode not in (0, 1) or len(output) != count:
-            raise RuntimeError(
-                f"moderate check: exit {completed.returncode}, {len(output)} lines for {count}:"
-                f" {completed.stderr.decode()[-2000:]}"
+        verdicts = [json.loads(line).get("verdict") for line in output]
+        if (
+            completed.returncode not in (0, 1)
+            or len(output) != count
+            or not set(verdicts) <= {"pass", "hold", "spam"}
+        ):
+            raise PeerDidNotRun(
+                f"moderate check: exit {completed.returncode}, {len(output)} lines for {count},"
+                f" verdicts {Counter(verdicts)}: {completed.stderr.decode()[-2000:]}"
             )
         results[label] = {
             "lines": count,
@@ -420,15 +449,20 @@ def main(argv: list[str] | None = None) -> int:
             policy = make_policy(settings)
             submissions = with_tokens(mix, policy_tokens(policy), args.seed + n)
             passes.append(run_pass(policy, submissions))
+            verify_pass(passes[-1], len(submissions), f"pass {n + 1}")
 
         # The breakdown: the same mix again, each check's __call__ timed on its own.
         policy = make_policy(settings)
         timed = [TimedCheck(c) for c in policy.checks]
         timed_policy = Policy(timed)
         timed_pass = run_pass(timed_policy, with_tokens(mix, policy_tokens(policy), args.seed))
+        verify_pass(timed_pass, len(mix.submissions), "the per-check pass")
 
         cli = bench_cli(project.settings_file, mix, work, args.cli_lines) if args.cli_lines else {}
         profile = profile_pass(settings, mix, args.seed, args.profile) if args.profile else ""
+    except PeerDidNotRun as error:
+        print(f"bench_policy: refusing to report: {error}", file=sys.stderr)
+        return 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
