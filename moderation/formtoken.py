@@ -58,7 +58,11 @@ class FormTokens:
 
 
 class ReplayGuard:
-    """Remembers used token nonces until they would have expired anyway."""
+    """Remembers used token nonces until they would have expired anyway, in this process.
+
+    For runs in one process (scripts/bench_policy.py). The service keeps used nonces in its
+    database instead (`Store.use_form_nonce`): workers do not share memory.
+    """
 
     def __init__(self, max_age: float = 86400, limit: int = 200_000) -> None:
         self._expiry: dict[str, float] = {}

@@ -11,6 +11,8 @@ import logging
 import os
 import secrets
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from .articles import ArticleIndex
@@ -189,9 +191,12 @@ def build_service(
     """
     store = open_store(database_url(settings))
     akismet = akismet_from_settings(settings)
+    form_max_age = settings["COMMENTS_FORM_MAX_AGE"]
     policy = Policy.from_settings(
         settings,
-        tokens=FormTokens(secret_key(settings), settings["COMMENTS_FORM_MAX_AGE"]),
+        tokens=FormTokens(secret_key(settings), form_max_age),
+        # Used form tokens are remembered in the database: every worker must see them.
+        first_use=partial(store.use_form_nonce, keep=timedelta(seconds=form_max_age)),
         seen_before=store.seen_before,
         akismet_check=akismet,
     )

@@ -1,4 +1,4 @@
-"""Moderator accounts in SQLite: password hashes, login sessions and login attempts.
+"""Moderator accounts in SQLite: password hashes and login sessions (login attempts: `limits`).
 
 Each function runs inside the caller's transaction. The store keeps only what a stolen copy of
 the database cannot log in with: scrypt hashes of passwords, SHA-256 hashes of session tokens.
@@ -65,31 +65,6 @@ def session(db: sqlite3.Connection, token_hash: str, now: datetime) -> Moderator
 
 def end_session(db: sqlite3.Connection, token_hash: str) -> None:
     db.execute("DELETE FROM sessions WHERE id = ?", (token_hash,))
-
-
-def record_login(
-    db: sqlite3.Connection, username: str, ip: str, succeeded: bool, now: datetime
-) -> None:
-    db.execute(
-        "INSERT INTO login_attempts (at, username, ip, succeeded) VALUES (?, ?, ?, ?)",
-        (iso(now), username, ip, int(succeeded)),
-    )
-
-
-def login_failures(
-    db: sqlite3.Connection, since: datetime, column: str, value: str
-) -> list[datetime]:
-    """Failed attempts since then whose `column` (ip or username: code's choice) is `value`."""
-    rows = db.execute(
-        f"SELECT at FROM login_attempts WHERE {column} = ? AND at > ? AND succeeded = 0"
-        " ORDER BY at",
-        (value, iso(since)),
-    ).fetchall()
-    return [parse_time(row["at"]) for row in rows]
-
-
-def forget_login_attempts(db: sqlite3.Connection, cutoff: datetime) -> int:
-    return db.execute("DELETE FROM login_attempts WHERE at < ?", (iso(cutoff),)).rowcount
 
 
 def _session(row: sqlite3.Row) -> ModeratorSession:

@@ -192,16 +192,37 @@ class Store(Protocol):
         """Log out: the token stops working at once."""
         ...
 
-    def record_login(self, username: str, ip: str, succeeded: bool) -> None:
-        """Keep one login attempt (never its password) for the rate limit and the record."""
+    def record_login(self, username: str, client: str, succeeded: bool) -> None:
+        """Keep one login attempt (never its password) for the login limits and the record.
+
+        `client` is the key the caller derives from the address (`web.security.AddressKeys`):
+        the limits need to recognise an address, not to keep it.
+        """
         ...
 
     def login_failures(
-        self, window: timedelta, *, username: str | None = None, ip: str | None = None
+        self, window: timedelta, *, username: str | None = None, client: str | None = None
     ) -> list[datetime]:
         """When the failed logins of the last `window` happened, oldest first.
 
-        Of one username or of one client address: give exactly one of the two.
+        Of one username, of one client, or of that username from that client: give one or both.
+        """
+        ...
+
+    def count_request(self, client: str, limit: int, window: timedelta) -> float:
+        """The intake's rate limit: count a request from `client` (a key, as for logins).
+
+        Returns 0 when counted, or the seconds until the client may send again when it made
+        `limit` requests in the last `window` (refused requests are not counted, so waiting
+        works). Shared by every process using the database; old counts go as new ones come.
+        """
+        ...
+
+    def use_form_nonce(self, nonce: str, keep: timedelta) -> bool:
+        """Whether this is a form token's first use; the nonce is remembered for `keep`.
+
+        Every process using the database sees the same record, so a token is good once per
+        host, not once per worker. Remembered nonces are forgotten once `keep` has passed.
         """
         ...
 

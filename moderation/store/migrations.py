@@ -204,6 +204,36 @@ def add_comment_versions(db: sqlite3.Connection) -> None:
     )
 
 
+def add_shared_limits(db: sqlite3.Connection) -> None:
+    """Used form tokens and the intake's rate-limit counts, shared by every worker of a host.
+
+    Both lived in each process's memory, so with several workers a single-use token was good
+    once per worker and the limit multiplied (issue 13). Clients are keyed by an HMAC of their
+    address with the service's secret, never the address: login attempts too from now on, so
+    the addresses kept in them so far are blanked (their time, username and outcome stay).
+    """
+    db.execute(
+        "CREATE TABLE used_form_tokens (nonce TEXT PRIMARY KEY, expires_at TEXT NOT NULL)"
+        " WITHOUT ROWID"
+    )
+    db.execute("CREATE INDEX used_form_tokens_expiry ON used_form_tokens (expires_at)")
+    db.execute(
+        """
+        CREATE TABLE rate_limit_counts (
+            client TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            hits INTEGER NOT NULL,
+            PRIMARY KEY (client, start)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX rate_limit_counts_start ON rate_limit_counts (start)")
+    db.execute("DROP INDEX login_attempts_ip")
+    db.execute("ALTER TABLE login_attempts RENAME COLUMN ip TO client")
+    db.execute("UPDATE login_attempts SET client = ''")
+    db.execute("CREATE INDEX login_attempts_client ON login_attempts (client, at)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     create_comments_and_audit,
     add_revisions_and_audit_index,
@@ -211,6 +241,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     add_jobs_and_schedule,
     add_comment_identity,
     add_comment_versions,
+    add_shared_limits,
 )
 
 

@@ -33,9 +33,10 @@ from ..model import (
     fingerprint,
     status_for,
 )
-from . import accounts, jobs, privacy, reconcile
+from . import accounts, jobs, limits, privacy, reconcile
 from .base import FollowUp, ModeratorSession, Store
 from .jobs import SQLiteJobs
+from .limits import SQLiteLimits
 from .migrations import migrate
 from .rows import (
     audit_entry_from_row,
@@ -58,7 +59,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class SQLiteStore(SQLiteJobs, Store):
+class SQLiteStore(SQLiteJobs, SQLiteLimits, Store):
     """The queue in one SQLite file, shared safely by threads and processes."""
 
     def __init__(self, path: Path, *, clock: Callable[[], datetime] = utc_now) -> None:
@@ -337,7 +338,7 @@ class SQLiteStore(SQLiteJobs, Store):
 
     def erase_client_data(self, older_than: timedelta) -> int:
         with self._write() as db:
-            accounts.forget_login_attempts(db, self._clock() - older_than)
+            limits.forget_login_attempts(db, self._clock() - older_than)
             return privacy.erase_client_data(db, self._clock() - older_than)
 
     def export_email(self, email: str) -> list[dict[str, object]]:
@@ -374,19 +375,6 @@ class SQLiteStore(SQLiteJobs, Store):
     def end_session(self, token_hash: str) -> None:
         with self._write() as db:
             accounts.end_session(db, token_hash)
-
-    def record_login(self, username: str, ip: str, succeeded: bool) -> None:
-        with self._write() as db:
-            accounts.record_login(db, username, ip, succeeded, self._clock())
-
-    def login_failures(
-        self, window: timedelta, *, username: str | None = None, ip: str | None = None
-    ) -> list[datetime]:
-        if (username is None) == (ip is None):
-            raise ValueError("login_failures: give a username or an ip, not both or neither")
-        column, value = ("username", username) if ip is None else ("ip", ip)
-        with self._connection() as db:
-            return accounts.login_failures(db, self._clock() - window, column, str(value))
 
     def reconcile(self, comments_dir: Path) -> reconcile.Reconciliation:
         with self._write() as db:

@@ -28,7 +28,7 @@ from ..service import CommentService, build_service, secret_key
 from ..settings import Settings
 from . import intake, moderate, status
 from .forms import RateLimited, wants_json
-from .security import ClientAddress, RateLimiter, SecurityHeaders
+from .security import AddressKeys, ClientAddress, RateLimiter, SecurityHeaders
 
 HERE = Path(__file__).parent
 LOOPBACK = ["127.0.0.1/32", "::1/128"]
@@ -76,8 +76,16 @@ def create_app(
     state = app.state
     state.settings = settings
     state.service = service
-    state.tokens = FormTokens(secret_key(settings), settings["COMMENTS_FORM_MAX_AGE"])
-    state.limiter = RateLimiter(settings["COMMENTS_RATE_LIMIT"], settings["COMMENTS_RATE_WINDOW"])
+    secret = secret_key(settings)
+    state.tokens = FormTokens(secret, settings["COMMENTS_FORM_MAX_AGE"])
+    # Limits live in the database every worker shares, keyed by an HMAC of the address.
+    state.address_keys = AddressKeys(secret)
+    state.limiter = RateLimiter(
+        service.store,
+        state.address_keys,
+        settings["COMMENTS_RATE_LIMIT"],
+        settings["COMMENTS_RATE_WINDOW"],
+    )
     # In production a proxy on this host sits in front (docs/deploy.md): believe its
     # X-Forwarded-For unless the settings name the proxies.
     trusted = settings["COMMENTS_TRUSTED_PROXIES"] or (LOOPBACK if production else [])

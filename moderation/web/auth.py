@@ -1,4 +1,4 @@
-"""Who may use /moderate: login and logout, sessions, CSRF checks and the failed-login limit.
+"""Who may use /moderate: login and logout, sessions, CSRF checks and the failed-login limits.
 
 A session is a random token in an HttpOnly, SameSite=Strict cookie scoped to /moderate; the
 database keeps only its SHA-256, next to the session's CSRF token. Every POST must come from a
@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
+import anyio
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ..store.base import ModeratorSession
-from .logins import authenticate, open_session, token_hash
+from .logins import LoginRules, check_password, login_limit, open_session, token_hash
 
 logger = logging.getLogger(__name__)
 
@@ -143,7 +144,7 @@ class Auth:
         return self._login_form(request, target)
 
     async def login(self, request: Request) -> Response:
-        """Check the password (after the failed-login limit) and start a session."""
+        """Check the password (after the failed-login limits and slowdown), start a session."""
         state = request.app.state
         form = await request.form(**FORM_LIMITS)
         forged = not same_origin(request, self.secure) or not tokens_match(
@@ -154,15 +155,23 @@ class Auth:
         username = _text(form.get("username")).strip()[:100]
         target = safe_next(_text(form.get("next")) or HOME)
         ip = state.client_address.of(request)
+        client = state.address_keys.of(ip)
         store, settings = state.service.store, state.settings
-        wait, ok = await run_in_threadpool(
-            authenticate, store, settings, username, _text(form.get("password")), ip
-        )
-        if wait:
-            message = f"Too many failed logins. Try again in {math.ceil(wait / 60)} minute(s)."
+        rules = LoginRules.from_settings(settings)
+        limit = await run_in_threadpool(login_limit, store, rules, username, ip, client)
+        if limit.wait:
+            message = (
+                f"Too many failed logins. Try again in {math.ceil(limit.wait / 60)} minute(s)."
+            )
             response = self._login_form(request, target, message, username, 429)
-            response.headers["Retry-After"] = str(wait)
+            response.headers["Retry-After"] = str(limit.wait)
             return response
+        # The slowdown comes before the check, whatever its outcome: were only failures slowed,
+        # a quick answer would mean success, and a guesser could hang up on every slow one.
+        if limit.delay:
+            await anyio.sleep(limit.delay)
+        password = _text(form.get("password"))
+        ok = await run_in_threadpool(check_password, store, username, password, ip, client)
         if not ok:
             return self._login_form(request, target, "Wrong username or password.", username, 401)
         hours = settings["COMMENTS_SESSION_HOURS"]

@@ -6,16 +6,19 @@ plain callable costs far less per request.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import ipaddress
 import math
-import threading
-import time
-from collections import deque
 from collections.abc import Iterable
+from datetime import timedelta
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..store.base import Store
 
 # The service's own pages: nothing from elsewhere, no framing, forms post only here.
 SERVICE_CSP = (
@@ -59,36 +62,40 @@ class ClientAddress:
         return peer
 
 
+class AddressKeys:
+    """What the database keeps of a client address for the limits: an HMAC with our secret.
+
+    Keys recognise an address again without revealing it: without the secret, a copy of the
+    database cannot be turned back into addresses, not even by trying all 2^32 IPv4 ones.
+    """
+
+    def __init__(self, secret: str) -> None:
+        if not secret:
+            raise ValueError("address keys need a secret")
+        self._secret = secret.encode()
+
+    def of(self, address: str) -> str:
+        message = b"client-address:" + address.encode("utf-8", "surrogatepass")
+        return hmac.new(self._secret, message, hashlib.sha256).hexdigest()[:32]
+
+
 class RateLimiter:
-    """A sliding window per client, in this process (one worker; see docs/service.md)."""
+    """Comments per client address per window, counted in the database every worker shares."""
 
-    def __init__(self, limit: int, window: float, max_clients: int = 100_000) -> None:
+    def __init__(self, store: Store, keys: AddressKeys, limit: int, window: float) -> None:
+        self.store = store
+        self.keys = keys
         self.limit = limit
-        self.window = window
-        self.max_clients = max_clients
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+        self.window = timedelta(seconds=window)
 
-    def retry_after(self, client: str, now: float | None = None) -> int:
-        """0 when the client may go ahead (and count it); else seconds to wait."""
+    async def retry_after(self, address: str) -> int:
+        """0 when the client may go ahead (and count it); else whole seconds to wait."""
         if self.limit <= 0:
             return 0
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            hits = self._hits.get(client)
-            if hits is None:
-                if len(self._hits) >= self.max_clients:
-                    self._forget_idle(now)
-                hits = self._hits[client] = deque()
-            while hits and hits[0] <= now - self.window:
-                hits.popleft()
-            if len(hits) >= self.limit:
-                return max(1, math.ceil(hits[0] + self.window - now))
-            hits.append(now)
-            return 0
-
-    def _forget_idle(self, now: float) -> None:
-        self._hits = {c: h for c, h in self._hits.items() if h and h[-1] > now - self.window}
+        wait = await run_in_threadpool(
+            self.store.count_request, self.keys.of(address), self.limit, self.window
+        )
+        return max(1, math.ceil(wait)) if wait > 0 else 0
 
 
 class SecurityHeaders:
