@@ -29,6 +29,7 @@ from ..settings import Settings
 from . import intake, moderate, status
 from .forms import RateLimited, wants_json
 from .security import AddressKeys, ClientAddress, RateLimiter, SecurityHeaders
+from .sitechrome import SiteChrome
 
 HERE = Path(__file__).parent
 LOOPBACK = ["127.0.0.1/32", "::1/128"]
@@ -41,11 +42,13 @@ def create_app(
     site_dir: Path | None = None,
     production: bool = False,
 ) -> Starlette:
+    chrome = SiteChrome(settings)
     routes = [
         Route("/api/comments", intake.submit, methods=["POST"]),
         Route("/api/comments/token", intake.form_token, methods=["GET"]),
         Route("/api/comments/{token}", status.status_json, methods=["GET", "POST"]),
         Route("/comments/{token}", status.status_page, methods=["GET", "POST"]),
+        *chrome.routes(),  # the theme's stylesheet and the favicon, for the status pages
         Mount("/comments-assets", StaticFiles(directory=HERE / "static"), name="assets"),
         Route("/healthz", health, methods=["GET"]),
         Route(f"{moderate.HOME}/", moderator_home, methods=["GET"]),
@@ -97,6 +100,7 @@ def create_app(
     state.templates = Jinja2Templates(directory=HERE / "templates")
     state.templates.env.globals["site_name"] = settings.get("SITENAME", "")
     state.templates.env.globals["site_url"] = settings.site_origin  # may be "": "/" then
+    chrome.add_globals(state.templates.env)
     service_url = settings["COMMENTS_SERVICE_URL"].rstrip("/")
     state.status_url = lambda request, token: f"{service_url}/comments/{token}"
     return app

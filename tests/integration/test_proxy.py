@@ -217,7 +217,9 @@ def send_and_approve(stack: Stack, reader: httpx.Client, moderator: httpx.Client
     status_page = reader.get(sent.headers["location"])
     assert status_page.status_code == 200
     assert "awaiting moderation" in status_page.text
-    assert "/theme/css/" in status_page.text or "site-header" in status_page.text
+    theme_css = reader.get("/comments-assets/theme/css/style.css")  # the blog's look, proxied
+    assert "/comments-assets/theme/css/style.css" in status_page.text
+    assert theme_css.headers["content-type"].startswith("text/css")
 
     login_page = moderator.get("/moderate/login")
     login = Forms(login_page.text).forms["/moderate/login"]
