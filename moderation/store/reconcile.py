@@ -68,9 +68,11 @@ def reconcile(db: sqlite3.Connection, comments_dir: Path, now: datetime) -> Reco
     db.execute("PRAGMA defer_foreign_keys = ON")  # ids move; the references follow them
     counts = one(db, "SELECT (SELECT count(*) FROM comments), (SELECT count(*) FROM moderators)")
     report = Reconciliation(was_empty=counts is not None and counts[0] + counts[1] == 0)
+    rows = db.cursor()
+    rows.row_factory = None  # plain tuples: ten thousand rows in a few milliseconds
     known = {
-        row["id"]: row
-        for row in db.execute("SELECT id, article, status, published_stamp FROM comments")
+        row[0]: row
+        for row in rows.execute("SELECT id, article, status, published_stamp FROM comments")
     }
     by_id: dict[int, list[PublishedFile]] = {}
     for file in commentfile.scan(comments_dir):
@@ -80,26 +82,24 @@ def reconcile(db: sqlite3.Connection, comments_dir: Path, now: datetime) -> Reco
     claimed: dict[str, Path] = {}  # uid → the file that claimed it in this run
     for comment_id in sorted(by_id):
         row = known.get(comment_id)
-        file, *others = sorted(
-            by_id[comment_id], key=lambda f: row is None or f.article != row["article"]
-        )
-        report.problems += [
-            f"{other.path}: comment id {comment_id} is also used by {file.path}; not registered"
-            for other in others
-        ]
-        if (
-            row is not None
-            and row["status"] == Status.APPROVED
-            and row["article"] == file.article
-            and row["published_stamp"] == file.stamp
-        ):
-            continue
+        file, *others = by_id[comment_id]
+        if others:  # the one in the database's folder for that id keeps it
+            file, *others = sorted(
+                by_id[comment_id], key=lambda f: row is None or f.article != row[1]
+            )
+            report.problems += [
+                f"{other.path}: comment id {comment_id} is also used by {file.path}; not registered"
+                for other in others
+            ]
+        if row is not None and row[1:] == (file.article, Status.APPROVED.value, file.stamp):
+            continue  # the same file the database last found holding this comment
         _learn(db, file, now, report, claimed)
     db.execute(
         "UPDATE comments SET reply_to = NULL"
         " WHERE reply_to IS NOT NULL AND reply_to NOT IN (SELECT id FROM comments)"
     )
-    report.to_write = _unwritten(db, by_id, {new for _, new in report.moved})
+    present = {(f.article, f.id) for files in by_id.values() for f in files}
+    report.to_write = _unwritten(db, present, {new for _, new in report.moved})
     return report
 
 
@@ -245,19 +245,20 @@ def _raise_sequence(db: sqlite3.Connection, at_least: int) -> None:
 
 
 def _unwritten(
-    db: sqlite3.Connection, by_id: dict[int, list[PublishedFile]], moved: set[int]
+    db: sqlite3.Connection, present: set[tuple[str, int]], moved: set[int]
 ) -> list[Comment]:
     """Approved comments with no file (a crash between commit and write, a move), and the
     approved replies of moved comments, whose file names the parent's old id."""
-    rows = db.execute(
+    rows = db.cursor()
+    rows.row_factory = None
+    approved = rows.execute(
         "SELECT id, article, reply_to FROM comments WHERE status = ? ORDER BY id",
         (Status.APPROVED.value,),
-    ).fetchall()
+    )
     return [
-        comment_from_row(existing(db, "id", row["id"]))
-        for row in rows
-        if row["reply_to"] in moved
-        or not any(f.article == row["article"] for f in by_id.get(row["id"], ()))
+        comment_from_row(existing(db, "id", comment_id))
+        for comment_id, article, reply_to in approved.fetchall()
+        if reply_to in moved or (article, comment_id) not in present
     ]
 
 

@@ -20,7 +20,7 @@ PASSING = Review((CheckResult("name", PASSED),))
 
 
 def published(comment_id: int, **change: object) -> PublishedComment:
-    return replace(BASE, id=comment_id, uid=f"{comment_id:032x}", **change)
+    return replace(BASE, **{"id": comment_id, "uid": f"{comment_id:032x}", **change})
 
 
 def write(comments: Path, *files: PublishedComment) -> dict[Path, bytes]:
@@ -198,3 +198,22 @@ def test_a_pull_over_this_machines_file_moves_its_comment(tmp_path: Path, clock)
     finally:
         a.close()
         b.close()
+
+
+def test_one_id_in_two_article_folders_keeps_the_known_one_and_reports_the_other(
+    store, comments
+) -> None:
+    write(comments, published(4, article="b"))
+    store.reconcile(comments)
+    other = write(comments, published(4, article="a", uid="e" * 32))
+    report = store.reconcile(comments)
+    assert store.get(4).article == "b" and report.registered == []
+    assert "a/4.md: comment id 4 is also used by" in report.problems[0]
+    assert list(other.values()) == [p.read_bytes() for p in other]
+
+
+def test_two_files_with_one_uid_register_only_the_first(store, comments) -> None:
+    write(comments, published(1), replace(published(1), id=2))
+    report = store.reconcile(comments)
+    assert report.registered == [1] and "same Uid as" in report.problems[0]
+    assert submit(store).id == 3

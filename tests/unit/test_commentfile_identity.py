@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from commentfiles import BASE
+from comments.load import read_file
 
 from moderation import commentfile
 from moderation.commentfile import CommentFileConflict
@@ -98,3 +99,10 @@ def test_scan_lists_comment_files_by_name_only(tmp_path: Path) -> None:
     found = sorted((f.article, f.id) for f in commentfile.scan(tmp_path))
     assert found == [("a", 1), ("a", 12), ("b", 3)]
     assert list(commentfile.scan(tmp_path / "missing")) == []
+
+
+def test_the_plugin_publishes_a_file_with_uid_and_ignores_unknown_headers(tmp_path: Path) -> None:
+    text = commentfile.dumps(MINE).replace("Article:", "X-Later-Header: anything\nArticle:", 1)
+    read = read_file(place(tmp_path, text), (0, 0), lambda comment: "")
+    assert read.error == "" and read.rendered is not None
+    assert (read.rendered.id, read.rendered.author) == (43, MINE.author)
