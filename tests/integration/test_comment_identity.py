@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -19,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 from commentfiles import BASE
-from servers import LiveService, Project, serving
+from servers import LiveService, Project, free_socket, serving
 from sitecheck import parse, parse_html
 
 from moderation import commentfile
@@ -240,3 +241,33 @@ def test_the_moderator_is_told_the_new_id_when_a_file_holds_the_old_one(
     assert (new_id.body, new_id.status.value) == (body, "approved")
     assert commentfile.read(path) == theirs
     assert commentfile.read(path.with_name(f"{comment_id + 1}.md")).uid == new_id.uid
+
+
+def test_serve_says_when_a_new_database_meets_published_comments(
+    project: Project, tmp_path: Path
+) -> None:
+    for n in (1, 2):
+        commentfile.write(project.comments, replace(BASE, id=n, article=ARTICLE, uid=f"{n:032x}"))
+    with free_socket() as sock:
+        port = sock.getsockname()[1]
+    out, err = tmp_path / "stdout", tmp_path / "stderr"
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        server = subprocess.Popen(
+            [MODERATE, "--settings", str(project.settings_file), "serve", "--port", str(port)],
+            stdout=stdout,
+            stderr=stderr,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while "Moderator pages" not in out.read_text() and server.poll() is None:
+                assert time.monotonic() < deadline, err.read_text()
+                time.sleep(0.05)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    expected = (
+        f"the comment database {project.database} was new or empty while content/comments"
+        " holds 2 published comment file(s): 2 were registered"
+    )
+    assert f"Warning: {expected}" in out.read_text()
+    assert expected in err.read_text() and "moderate set-password NAME" in err.read_text()
