@@ -1,45 +1,46 @@
-"""E-mail: moderators hear of each new comment to read, commenters of the decision.
+"""E-mail messages: moderators hear of each new comment to read, commenters of the decision.
 
-Sending happens on a background thread so the intake never waits on an SMTP server; a
-failed send is logged, never raised to the commenter. Without COMMENTS_SMTP_HOST nothing is
-sent and nothing fails.
+This module only composes: each message becomes an "email" job, recorded in the store in the
+same transaction as the event that causes it, and sent later by `mailer` with retries. So a
+commenter never waits on an SMTP server, a failed send is tried again, and with no SMTP
+server configured the messages wait in the outbox where moderators can read them. Other
+channels (reply notifications) compose their jobs the same way.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
-import smtplib
-import threading
-from email.message import EmailMessage
+from typing import Any
 
 from .emailaddress import InvalidEmailAddress, single_address
+from .errors import SettingsError
+from .jobs.model import Job
 from .model import Comment, Status
 
 logger = logging.getLogger(__name__)
 
+EMAIL = "email"  # the job kind `mailer` sends
+
+
+def email_job(to: str, subject: str, body: str, summary: str, **about: Any) -> Job:
+    """One message to one parsed address; `about` (a comment id) lets erasure find it."""
+    return Job(EMAIL, {"to": to, "subject": subject, "body": body, "summary": summary, **about})
+
 
 class Notifier:
+    """Composes the service's messages from the settings; sends nothing itself."""
+
     def __init__(self, settings) -> None:
-        self.host: str = settings["COMMENTS_SMTP_HOST"]
-        self.port: int = settings["COMMENTS_SMTP_PORT"]
-        self.user: str = settings["COMMENTS_SMTP_USER"]
-        self.password: str = settings["COMMENTS_SMTP_PASSWORD"]
-        self.starttls: bool = settings["COMMENTS_SMTP_STARTTLS"]
-        self.sender: str = settings["COMMENTS_SMTP_FROM"]
-        self.moderators: list[str] = list(settings["COMMENTS_MODERATOR_EMAILS"])
+        self.moderators = [
+            _moderator_address(raw) for raw in settings["COMMENTS_MODERATOR_EMAILS"] if raw.strip()
+        ]
         self.site_name: str = settings.get("SITENAME", "the blog")
         self.service_url = (settings["COMMENTS_SERVICE_URL"] or settings.site_origin).rstrip("/")
-        self._outbox: queue.Queue[EmailMessage] = queue.Queue()
-        self._worker: threading.Thread | None = None
 
-    @property
-    def enabled(self) -> bool:
-        return bool(self.host)
-
-    def new_comment(self, comment: Comment) -> None:
+    def new_comment(self, comment: Comment) -> list[Job]:
+        """A message to each moderator about a comment that waits for them."""
         if comment.status not in (Status.PENDING, Status.HELD) or not self.moderators:
-            return
+            return []
         reasons = "\n".join(
             f"- {r.check}: {r.outcome.code} {r.outcome.detail}" for r in comment.review.failures
         )
@@ -50,11 +51,16 @@ class Notifier:
             f"or: moderate show {comment.id}\n"
         )
         subject = f"[{self.site_name}] {comment.status} comment #{comment.id} on {comment.article}"
-        self._queue(self.moderators, subject, body)
+        summary = f"To the moderators: {comment.status} comment #{comment.id}"
+        return [
+            email_job(to, subject, body, f"{summary} ({to})", comment_id=comment.id)
+            for to in self.moderators
+        ]
 
-    def decided(self, comment: Comment) -> None:
+    def decided(self, comment: Comment) -> list[Job]:
+        """The commenter's message about an approval or a rejection, if they left an address."""
         if not comment.email:
-            return
+            return []
         if comment.status is Status.APPROVED:
             subject = f"Your comment on {self.site_name} is published"
             body = f"Hello {comment.name},\n\nthank you: your comment is published.\n"
@@ -63,44 +69,19 @@ class Notifier:
             reason = comment.decision_reason or "The moderator gave no further reason."
             body = f"Hello {comment.name},\n\nyour comment was not published.\nWhy: {reason}\n"
         else:
-            return
+            return []
         body += f"\nIts status page: {self.service_url}/comments/{comment.token}\n"
         try:  # rows stored before the intake checked addresses may hold a list
             recipient = single_address(comment.email)
         except InvalidEmailAddress as error:
             logger.warning("notify: not writing to comment #%s's address: %s", comment.id, error)
-            return
-        self._queue([recipient], subject, body)
+            return []
+        summary = f"To the commenter: comment #{comment.id} {comment.status} ({recipient})"
+        return [email_job(recipient, subject, body, summary, comment_id=comment.id)]
 
-    def wait_idle(self) -> None:
-        """For tests and the CLI: wait until every queued message was handed over."""
-        if self._worker is not None:
-            self._outbox.join()
 
-    def _queue(self, recipients: list[str], subject: str, body: str) -> None:
-        if not self.enabled:
-            return
-        message = EmailMessage()
-        message["From"] = self.sender
-        message["To"] = ", ".join(recipients)
-        message["Subject"] = subject
-        message.set_content(body)
-        self._outbox.put(message)
-        if self._worker is None:
-            self._worker = threading.Thread(target=self._send_forever, name="notify", daemon=True)
-            self._worker.start()
-
-    def _send_forever(self) -> None:
-        while True:
-            message = self._outbox.get()
-            try:
-                with smtplib.SMTP(self.host, self.port, timeout=10) as smtp:
-                    if self.starttls:
-                        smtp.starttls()
-                    if self.user:
-                        smtp.login(self.user, self.password)
-                    smtp.send_message(message)
-            except (OSError, smtplib.SMTPException) as error:
-                logger.warning("notify: could not send %r: %s", message["Subject"], error)
-            finally:
-                self._outbox.task_done()
+def _moderator_address(raw: str) -> str:
+    try:
+        return single_address(raw)
+    except InvalidEmailAddress as error:
+        raise SettingsError(f"COMMENTS_MODERATOR_EMAILS: {raw!r} {error}") from None

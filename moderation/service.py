@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from .errors import (
     Unpublishable,
 )
 from .formtoken import FormTokens
+from .ipstorage import IpStorage
+from .jobs.model import Job
 from .jobs.runner import JobRunner
 from .jobs.setup import runner_from_settings
 from .model import TRANSITIONS, Action, Comment, Status, Submission
@@ -34,6 +37,7 @@ from .publish import LiveBuilder, Publisher, SiteBuilder
 from .publishrules import PublishRules
 from .settings import Settings
 from .store import Store, open_store
+from .store.base import FollowUp
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +69,11 @@ class CommentService:
     def submit(self, submission: Submission) -> Comment:
         """Check and queue a new comment; committed before this returns."""
         self._validate_target(submission)
-        comment = self.store.add(submission, self.policy.run(submission))
-        self.notifier.new_comment(comment)
+        recorded: list[Job] = []
+        review = self.policy.run(submission)
+        follow_up = _keeping(self.notifier.new_comment, recorded)
+        comment = self.store.add(submission, review, follow_up=follow_up)
+        self._wake_for(recorded)
         return comment
 
     def correct(self, token: str, submission: Submission) -> Comment:
@@ -85,8 +92,12 @@ class CommentService:
             submitted_at=original.created_at,
             form_token="",
         )
-        comment = self.store.resubmit(token, corrected, self.policy.run(corrected))
-        self.notifier.new_comment(comment)
+        recorded: list[Job] = []
+        follow_up = _keeping(self.notifier.new_comment, recorded)
+        comment = self.store.resubmit(
+            token, corrected, self.policy.run(corrected), follow_up=follow_up
+        )
+        self._wake_for(recorded)
         return comment
 
     def decide(
@@ -113,16 +124,30 @@ class CommentService:
             self._refuse_unpublishable(before)
         # The store checks the version again in the decision's own transaction: the rules
         # above judged exactly the words that are approved.
-        comment = self.store.decide(comment_id, action, actor, reason, expected_version=version)
+        # The commenter's e-mail commits with the decision (the outbox): never one without the
+        # other.
+        recorded: list[Job] = []
+        comment = self.store.decide(
+            comment_id,
+            action,
+            actor,
+            reason,
+            expected_version=version,
+            follow_up=_keeping(self.notifier.decided, recorded),
+        )
         if comment.status is Status.APPROVED:
             comment = self.publisher.publish(comment)  # its id moves if a file holds it
         elif before.status is Status.APPROVED:
             self.publisher.unpublish(comment)
         if action in (Action.SPAM, Action.HAM) and self.akismet is not None:
             self.akismet.report(comment.submission(), spam=action is Action.SPAM)
-        if comment.status in (Status.APPROVED, Status.REJECTED):
-            self.notifier.decided(comment)
+        self._wake_for(recorded)
         return comment
+
+    def _wake_for(self, recorded: Sequence[Job]) -> None:
+        """New jobs were committed: the runner does them now rather than at its next poll."""
+        if recorded and self.jobs is not None:
+            self.jobs.wake()
 
     def _refuse_unpublishable(self, comment: Comment) -> None:
         """Never say "published" about a comment the build would leave out."""
@@ -181,15 +206,35 @@ def secret_key(settings: Settings) -> str:
     return path.read_text().strip()
 
 
+def _keeping(compose: Callable[[Comment], Sequence[Job]], into: list[Job]) -> FollowUp:
+    """`compose` as a store follow-up that also keeps what it returned, so the caller wakes
+    the job runner only when there is new work (not on every comment of a burst)."""
+
+    def follow_up(comment: Comment) -> Sequence[Job]:
+        jobs = compose(comment)
+        into.extend(jobs)
+        return jobs
+
+    return follow_up
+
+
 def build_service(
-    settings: Settings, settings_file: Path, *, rebuild: bool = True, live: bool = False
+    settings: Settings,
+    settings_file: Path,
+    *,
+    rebuild: bool = True,
+    live: bool = False,
+    clock: Callable[[], datetime] | None = None,
 ) -> CommentService:
     """Everything the service needs, wired from the settings; the CLI and the web app share it.
 
     `rebuild`: approvals rebuild the site; `live`: through a long-running builder that
     re-renders only what a comment changes (the web service), not a whole `pelican` run.
+    `clock`: the store's and the job runner's time (tests move it; default: now, UTC).
     """
-    store = open_store(database_url(settings))
+    notifier = Notifier(settings)
+    ip_storage = IpStorage.from_setting(settings["COMMENTS_STORE_IP"])
+    store = open_store(database_url(settings), clock=clock, ip_storage=ip_storage)
     akismet = akismet_from_settings(settings)
     form_max_age = settings["COMMENTS_FORM_MAX_AGE"]
     policy = Policy.from_settings(
@@ -211,11 +256,11 @@ def build_service(
         publisher=Publisher(
             content / settings["COMMENTS_PATH"], builder, settings["COMMENTS_PUBLISH_DELAY"], store
         ),
-        notifier=Notifier(settings),
+        notifier=notifier,
         rules=PublishRules(settings),
         akismet=akismet,
     )
-    service.jobs = runner_from_settings(settings, service)
+    service.jobs = runner_from_settings(settings, service, clock)
     service.notices = reconcile_with_files(service, database_url(settings))
     return service
 

@@ -90,9 +90,10 @@ def _handler(fake: FakeAkismet) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def running_fake_akismet() -> Iterator[FakeAkismet]:
+def running_fake_akismet(port: int = 0) -> Iterator[FakeAkismet]:
+    """The fake on `port` (default: a free one), so a test can take it down and up again."""
     fake = FakeAkismet(url="")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
+    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(fake))
     server.daemon_threads = True
     fake.url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -11,7 +11,18 @@ from pathlib import Path
 
 import click
 
-from . import accounts, backup, checking, decisions, deployconfig, ports, privacy, review, site
+from . import (
+    accounts,
+    backup,
+    checking,
+    decisions,
+    deployconfig,
+    outbox,
+    ports,
+    privacy,
+    review,
+    site,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,6 +56,7 @@ for command in (
     privacy.erase_client_data,
     privacy.export_email,
     privacy.erase_email,
+    outbox.outbox,
     site.publish,
     site.serve,
     ports.check_port,

@@ -47,15 +47,25 @@ def export_email(context: click.Context, email: str) -> None:
 @click.command("erase-email")
 @click.argument("email")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option(
+    "--keep-published",
+    is_flag=True,
+    help="Leave published comments online, anonymised (e-mail and client data erased).",
+)
 @click.pass_context
-def erase_email(context: click.Context, email: str, yes: bool) -> None:
-    """Erase everything stored about one e-mail address, and unpublish its comments."""
+def erase_email(context: click.Context, email: str, yes: bool, keep_published: bool) -> None:
+    """Erase everything stored about one e-mail address, and unpublish its comments.
+
+    Unpublished comments lose their name, blog and text in the database too, and the
+    outbox's messages to the address go. Git history still holds published text: see
+    docs/service.md, "Privacy"."""
     if not yes:
         click.confirm(f"Erase every comment and record of {email}?", abort=True)
     _, service = open_service(context)
-    erased = service.store.erase_email(email)
-    for comment in erased:
-        if comment.status is Status.APPROVED:
-            service.publisher.unpublish(comment)
+    erased = service.store.erase_email(email, unpublish=not keep_published)
+    if not keep_published:
+        for comment in erased:
+            if comment.status is Status.APPROVED:
+                service.publisher.unpublish(comment)
     service.publisher.wait_idle()
     click.echo(f"{len(erased)} comment(s) erased")

@@ -65,12 +65,17 @@ def serve(
     if production:
         _default_to_production_settings(context)
     settings, service = open_service(context, live=True)
-    click.echo(f"Approvals rebuild {settings['OUTPUT_PATH']} with {context.obj}")
     for notice in service.notices:  # what start-up found in content/comments (also logged)
         click.echo(f"Warning: {notice}")
+    click.echo(f"Approvals rebuild {settings['OUTPUT_PATH']} with {context.obj}")
     app = create_app(service, settings, site_dir=site_dir, production=production)
     click.echo(f"Comment service on http://{host}:{port}/api/comments")
     click.echo(f"Moderator pages on http://{host}:{port}/moderate")
+    if not settings["COMMENTS_SMTP_HOST"]:
+        click.echo(
+            "E-mail is off (COMMENTS_SMTP_HOST is empty): messages wait in the outbox,"
+            f" http://{host}:{port}/moderate/outbox"
+        )
     if site_dir is not None:
         click.echo(f"Blog on http://{host}:{port}/")
     uvicorn.run(

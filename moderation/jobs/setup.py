@@ -7,8 +7,13 @@ A kind with no handler is not claimed: its jobs wait, visible to moderators.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from .. import housekeeping
+from ..mailer import SMTPMailer
+from ..notify import EMAIL
 from .runner import Handler, JobRunner, Periodic
 
 if TYPE_CHECKING:
@@ -18,13 +23,48 @@ if TYPE_CHECKING:
 
 def handlers(settings: Settings, service: CommentService) -> dict[str, Handler]:
     """The job kinds this service can do with these settings."""
-    return {}
+    kinds: dict[str, Handler] = {}
+    if settings["COMMENTS_SMTP_HOST"]:  # otherwise messages wait in the outbox
+        kinds[EMAIL] = Handler(SMTPMailer(settings).send)
+    return kinds
 
 
 def periodic_tasks(settings: Settings, service: CommentService) -> list[Periodic]:
     """Housekeeping that runs on a schedule inside the service."""
-    return []
+    tasks: list[Periodic] = []
+    if hours := settings["COMMENTS_HOUSEKEEPING_HOURS"]:
+        every = timedelta(hours=hours)
+        client_days = settings["COMMENTS_CLIENT_DATA_DAYS"]
+        spam_days = settings["COMMENTS_SPAM_DAYS"]
+        jobs_days = settings["COMMENTS_DONE_JOBS_DAYS"]
+        tasks += [
+            Periodic(
+                "erase-client-data",
+                every,
+                lambda: housekeeping.erase_client_data(service, client_days),
+            ),
+            Periodic("purge-spam", every, lambda: housekeeping.purge_spam(service, spam_days)),
+            Periodic(
+                "forget-done-jobs", every, lambda: housekeeping.forget_done_jobs(service, jobs_days)
+            ),
+        ]
+    minutes = settings["COMMENTS_AKISMET_RECHECK_MINUTES"]
+    if minutes and settings["COMMENTS_AKISMET_KEY"]:
+        tasks.append(
+            Periodic(
+                "akismet-recheck",
+                timedelta(minutes=minutes),
+                lambda: housekeeping.recheck_akismet_holds(service),
+            )
+        )
+    return tasks
 
 
-def runner_from_settings(settings: Settings, service: CommentService) -> JobRunner:
-    return JobRunner(service.store, handlers(settings, service), periodic_tasks(settings, service))
+def runner_from_settings(
+    settings: Settings, service: CommentService, clock: Callable[[], datetime] | None = None
+) -> JobRunner:
+    """The service's runner; `clock` is the store's, so tests can move both together."""
+    timing = {"clock": clock} if clock is not None else {}
+    return JobRunner(
+        service.store, handlers(settings, service), periodic_tasks(settings, service), **timing
+    )

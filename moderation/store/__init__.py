@@ -6,9 +6,12 @@ its schema history. A new backend is a new module and a new branch in `open_stor
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from ..errors import SettingsError
+from ..ipstorage import IpStorage
 from .base import Store
 from .sqlite import SQLiteStore
 
@@ -17,7 +20,12 @@ __all__ = ["SQLiteStore", "Store", "open_store"]
 SUPPORTED = "sqlite:///relative/path.sqlite3 or sqlite:////absolute/path.sqlite3"
 
 
-def open_store(url: str) -> Store:
+def open_store(
+    url: str,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    ip_storage: IpStorage = IpStorage.TRUNCATED,
+) -> Store:
     """The store a database URL names, its schema brought up to date and its folder created.
 
     A relative SQLite path starts from the working directory; the service anchors it at the
@@ -34,4 +42,5 @@ def open_store(url: str) -> Store:
         raise SettingsError(
             f"COMMENTS_DATABASE_URL {url!r}: name a database file, as in {SUPPORTED}"
         )
-    return SQLiteStore(Path(path))
+    timing = {"clock": clock} if clock is not None else {}
+    return SQLiteStore(Path(path), ip_storage=ip_storage, **timing)

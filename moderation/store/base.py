@@ -35,12 +35,15 @@ class ModeratorSession:
 class Store(Protocol):
     """The comment queue: every comment, its status, and an audit row for every change."""
 
-    def add(self, submission: Submission, review: Review) -> Comment:
+    def add(
+        self, submission: Submission, review: Review, *, follow_up: FollowUp | None = None
+    ) -> Comment:
         """Keep a new comment with the status its review earns, before the reader gets an answer.
 
-        The comment and its "submitted" audit row commit together. A `reply_to` must name a
-        comment on the same article (`CommentNotFound` otherwise): the intake checks it, the
-        store enforces it.
+        The comment, its "submitted" audit row and the jobs `follow_up(comment)` names (the
+        moderators' e-mail) commit together. A `reply_to` must name a comment on the same
+        article (`CommentNotFound` otherwise): the intake checks it, the store enforces it.
+        The IP address is kept as the store's `IpStorage` says (truncated by default).
         """
         ...
 
@@ -90,7 +93,14 @@ class Store(Protocol):
         """
         ...
 
-    def resubmit(self, token: str, submission: Submission, review: Review) -> Comment:
+    def resubmit(
+        self,
+        token: str,
+        submission: Submission,
+        review: Review,
+        *,
+        follow_up: FollowUp | None = None,
+    ) -> Comment:
         """The commenter's correction of a held comment replaces it; the old version is kept.
 
         The correction is the comment's next version (the replaced one keeps its number).
@@ -153,13 +163,15 @@ class Store(Protocol):
         """Everything kept about an e-mail address, JSON-serialisable, for an access request."""
         ...
 
-    def erase_email(self, email: str) -> list[Comment]:
+    def erase_email(self, email: str, *, unpublish: bool = False) -> list[Comment]:
         """Forget an e-mail address: delete its unpublished comments, anonymise the published.
 
         Approved comments stay (they are part of the published conversation) with e-mail, IP
-        address, user agent and referrer blanked and their earlier revisions deleted. Returns
-        every affected comment as it stood before, so the caller can also unpublish the
-        approved ones when the commenter asks for that.
+        address, user agent and referrer blanked and their earlier revisions deleted. With
+        `unpublish` (the commenter wants them taken down) they become rejected, with name,
+        blog and text blanked too; the row stays so the id is never reused. E-mail jobs to
+        the address or about its comments are deleted. Returns every affected comment as it
+        stood before, so the caller can remove the files of the approved ones.
         """
         ...
 

@@ -1,5 +1,6 @@
 """Retention and data-subject requests in SQLite: purge spam, erase client data, export and
-erase what is kept about an e-mail address. Each function runs inside the caller's transaction.
+erase what is kept about an e-mail address (its comments and the outbox's messages). Each
+function runs inside the caller's transaction.
 """
 
 from __future__ import annotations
@@ -57,8 +58,11 @@ def export_email(db: sqlite3.Connection, email: str) -> list[dict[str, object]]:
     ]
 
 
-def erase_email(db: sqlite3.Connection, email: str, now: datetime) -> list[Comment]:
-    """Delete the address's unpublished comments, anonymise its approved ones (see Store)."""
+def erase_email(
+    db: sqlite3.Connection, email: str, now: datetime, *, unpublish: bool
+) -> list[Comment]:
+    """Delete the address's unpublished comments and their messages; anonymise its approved
+    ones, or with `unpublish` blank them too (see Store)."""
     rows = db.execute(_BY_EMAIL, (_required(email), email)).fetchall()
     for row in rows:
         if row["status"] != Status.APPROVED:
@@ -69,8 +73,46 @@ def erase_email(db: sqlite3.Connection, email: str, now: datetime) -> list[Comme
             (row["id"],),
         )
         db.execute("DELETE FROM revisions WHERE comment_id = ?", (row["id"],))
-        write_audit(db, row["id"], now, "privacy", "email-erased", Status.APPROVED, Status.APPROVED)
+        if unpublish:
+            _blank_unpublished(db, row["id"], now)
+        else:
+            write_audit(
+                db, row["id"], now, "privacy", "email-erased", Status.APPROVED, Status.APPROVED
+            )
+    _forget_messages(db, email, [row["id"] for row in rows])
     return [comment_from_row(row) for row in rows]
+
+
+def _blank_unpublished(db: sqlite3.Connection, comment_id: int, now: datetime) -> None:
+    """An approved comment taken down at its author's request: nothing of theirs is left.
+
+    The row stays, rejected and empty, so its id and uid are never given to another comment
+    and replies to it still know they were replies.
+    """
+    db.execute(
+        """
+        UPDATE comments SET name = '', blog_url = '', body = '', status = 'rejected',
+            feed = '', updated_at = ?, decided_by = 'privacy', decided_at = ?,
+            decision_reason = 'erased at the commenter''s request'
+        WHERE id = ?
+        """,
+        (iso(now), iso(now), comment_id),
+    )
+    write_audit(db, comment_id, now, "privacy", "email-erased", Status.APPROVED, Status.REJECTED)
+
+
+def _forget_messages(db: sqlite3.Connection, email: str, comment_ids: list[int]) -> None:
+    """E-mail jobs to the address, or about its comments (the moderators' copies hold their
+    text), in every state: the outbox keeps no trace of an erased commenter."""
+    db.execute(
+        """
+        DELETE FROM jobs WHERE kind = 'email' AND (
+            json_extract(payload, '$.to') = ? COLLATE NOCASE
+            OR json_extract(payload, '$.comment_id') IN (SELECT value FROM json_each(?))
+        )
+        """,
+        (email.strip(), json.dumps(comment_ids)),
+    )
 
 
 def _rows(db: sqlite3.Connection, table: str, comment_id: int) -> list[sqlite3.Row]:

@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ..errors import CommentNotFound, IllegalTransition, ModerationError, StaleDecision
+from ..ipstorage import IpStorage, stored_ip
 from ..model import (
     TRANSITIONS,
     Action,
@@ -62,10 +63,19 @@ def utc_now() -> datetime:
 class SQLiteStore(SQLiteJobs, SQLiteLimits, Store):
     """The queue in one SQLite file, shared safely by threads and processes."""
 
-    def __init__(self, path: Path, *, clock: Callable[[], datetime] = utc_now) -> None:
-        """:param clock: the current time, aware UTC; tests pass one they can move."""
+    def __init__(
+        self,
+        path: Path,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        ip_storage: IpStorage = IpStorage.TRUNCATED,
+    ) -> None:
+        """:param clock: the current time, aware UTC; tests pass one they can move.
+        :param ip_storage: what of a commenter's IP address to keep (COMMENTS_STORE_IP).
+        """
         self.path = path
         self._clock = clock
+        self.ip_storage = ip_storage
         self._idle: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._writer = threading.Lock()
@@ -79,7 +89,9 @@ class SQLiteStore(SQLiteJobs, SQLiteLimits, Store):
             self.close()
             raise
 
-    def add(self, submission: Submission, review: Review) -> Comment:
+    def add(
+        self, submission: Submission, review: Review, *, follow_up: FollowUp | None = None
+    ) -> Comment:
         status = status_for(review.verdict)
         now = self._clock()
         with self._write() as db:
@@ -110,7 +122,7 @@ class SQLiteStore(SQLiteJobs, SQLiteLimits, Store):
                 # The submission's time, not the store's: importers keep the original dates.
                 iso(submission.submitted_at),
                 iso(now),
-                submission.ip,
+                stored_ip(submission.ip, self.ip_storage),
                 submission.user_agent,
                 submission.referrer,
                 dump_review(review),
@@ -121,7 +133,10 @@ class SQLiteStore(SQLiteJobs, SQLiteLimits, Store):
             write_audit(
                 db, row["id"], now, "policy", "submitted", None, status, failure_codes(review)
             )
-        return comment_from_row(row, review)
+            added = comment_from_row(row, review)
+            if follow_up is not None:
+                jobs.enqueue(db, follow_up(added), now)
+        return added
 
     def get(self, comment_id: int) -> Comment:
         with self._connection() as db:
@@ -201,7 +216,14 @@ class SQLiteStore(SQLiteJobs, SQLiteLimits, Store):
                 jobs.enqueue(db, follow_up(decided), now)
         return decided
 
-    def resubmit(self, token: str, submission: Submission, review: Review) -> Comment:
+    def resubmit(
+        self,
+        token: str,
+        submission: Submission,
+        review: Review,
+        *,
+        follow_up: FollowUp | None = None,
+    ) -> Comment:
         # The replaced version goes to `revisions`, not into the audit reason: the audit log
         # stays a list of short reasons, a moderator can compare whole versions, and
         # erase_email finds old addresses in one column.
@@ -231,7 +253,7 @@ class SQLiteStore(SQLiteJobs, SQLiteLimits, Store):
                 submission.blog_url,
                 submission.email,
                 submission.body,
-                submission.ip,
+                stored_ip(submission.ip, self.ip_storage),
                 submission.user_agent,
                 submission.referrer,
                 dump_review(review),
@@ -243,7 +265,10 @@ class SQLiteStore(SQLiteJobs, SQLiteLimits, Store):
             )
             codes = failure_codes(review)
             write_audit(db, old["id"], now, "commenter", "resubmitted", current, status, codes)
-        return comment_from_row(row, review)
+            corrected = comment_from_row(row, review)
+            if follow_up is not None:
+                jobs.enqueue(db, follow_up(corrected), now)
+        return corrected
 
     def revisions(self, comment_id: int) -> list[Comment]:
         with self._connection() as db:
@@ -346,9 +371,9 @@ class SQLiteStore(SQLiteJobs, SQLiteLimits, Store):
         with self._transaction("BEGIN") as db:
             return privacy.export_email(db, email)
 
-    def erase_email(self, email: str) -> list[Comment]:
+    def erase_email(self, email: str, *, unpublish: bool = False) -> list[Comment]:
         with self._write() as db:
-            return privacy.erase_email(db, email, self._clock())
+            return privacy.erase_email(db, email, self._clock(), unpublish=unpublish)
 
     def set_password(self, username: str, password_hash: str) -> bool:
         with self._write() as db:

@@ -26,7 +26,7 @@ from ..errors import CommentNotFound, IllegalTransition, InvalidSubmission
 from ..formtoken import FormTokens
 from ..service import CommentService, build_service, secret_key
 from ..settings import Settings
-from . import intake, moderate, status
+from . import intake, moderate, outbox, status
 from .forms import RateLimited, wants_json
 from .security import AddressKeys, ClientAddress, RateLimiter, SecurityHeaders
 from .sitechrome import SiteChrome
@@ -53,6 +53,7 @@ def create_app(
         Route("/healthz", health, methods=["GET"]),
         Route(f"{moderate.HOME}/", moderator_home, methods=["GET"]),
         *moderate.routes(production=production),
+        *outbox.routes(production=production),
     ]
     if site_dir is not None:
         routes.append(Mount("/", StaticFiles(directory=site_dir, html=True, check_dir=False)))

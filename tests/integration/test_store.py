@@ -107,8 +107,9 @@ def test_added_comment_reads_back_by_id_and_token(store: SQLiteStore) -> None:
 def test_added_comment_keeps_the_submitted_fields(store: SQLiteStore) -> None:
     sent = submission()
     stored = store.get(store.add(sent, PASSING).id)
-    # Comment.submission() leaves out the referrer, which only the export shows.
-    assert stored.submission() == replace(sent, referrer="")
+    # Comment.submission() leaves out the referrer, which only the export shows; the IP
+    # address is kept truncated (COMMENTS_STORE_IP).
+    assert stored.submission() == replace(sent, referrer="", ip="203.0.113.0")
     assert stored.created_at == sent.submitted_at
     assert stored.updated_at.utcoffset() == stored.created_at.utcoffset() == timedelta(0)
 
@@ -430,7 +431,7 @@ def test_resubmit_replaces_a_held_comment_and_keeps_the_old_version(store: SQLit
     assert (corrected.name, corrected.body, corrected.ip, corrected.review, corrected.status) == (
         "Ada Lovelace",
         "Second try.",
-        "203.0.113.10",
+        "203.0.113.0",
         PASSING,
         Status.PENDING,
     )
@@ -615,7 +616,7 @@ def test_erase_client_data_blanks_only_old_comments(store: SQLiteStore, clock: C
     erased = store.get(old.id)
     assert (erased.ip, erased.user_agent, erased.updated_at) == ("", "", old.updated_at)
     assert store.export_email("ada@ada.example")[0]["referrer"] == ""
-    assert store.get(recent.id).ip == "203.0.113.9"
+    assert store.get(recent.id).ip == "203.0.113.0"
 
 
 def test_export_email_returns_everything_about_the_address(store: SQLiteStore) -> None:
@@ -625,7 +626,7 @@ def test_export_email_returns_everything_about_the_address(store: SQLiteStore) -
     assert exported["id"] == mine.id
     assert (exported["body"], exported["ip"], exported["referrer"]) == (
         mine.body,
-        "203.0.113.9",
+        "203.0.113.0",
         "https://blog.example/posts/coffee-rule/",
     )
     assert exported["review"] == PASSING.as_dict()
