@@ -21,8 +21,16 @@ import pytest
 from sitecheck import Document, parse_html
 
 from moderation.errors import StaleDecision
-from moderation.model import PASSED, Action, CheckResult, Outcome, Review, Status, Submission
-from moderation.model import Verdict
+from moderation.model import (
+    PASSED,
+    Action,
+    CheckResult,
+    Outcome,
+    Review,
+    Status,
+    Submission,
+    Verdict,
+)
 from moderation.passwords import hash_password
 from moderation.store import SQLiteStore
 from moderation.store.migrations import (
