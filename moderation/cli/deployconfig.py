@@ -27,7 +27,9 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "deploy"
 OUTPUTS = {
     "nginx-site.conf": "nginx/site.conf.j2",
     "moderate.service": "systemd/moderate.service.j2",
+    "install.sh": "install.sh.j2",
 }
+EXECUTABLE = {"install.sh"}
 STANDALONE = {"nginx.conf": "nginx/standalone.conf.j2"}
 
 
@@ -74,6 +76,7 @@ def render(templates: Path, out: Path, values: dict[str, object], standalone: bo
     for name, template in {**OUTPUTS, **(STANDALONE if standalone else {})}.items():
         target = out / name
         target.write_text(environment.get_template(template).render(values), encoding="utf-8")
+        target.chmod(0o755 if name in EXECUTABLE else 0o644)
         written.append(target)
     if standalone:
         for folder in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
@@ -91,7 +94,7 @@ def nginx_size(limit: int) -> str:
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
-    help="Folder to write nginx-site.conf and moderate.service into.",
+    help="Folder to write nginx-site.conf, moderate.service and install.sh into.",
 )
 @click.option("--server-name", default="", help="The site's host name; default: SITEURL's host.")
 @click.option("--service-port", default=8001, show_default=True, help="The service's port.")

@@ -51,8 +51,10 @@ class Stack:
     http_origin: str  # nginx's plain HTTP server (redirects)
     https_port: int
     certificate: Path
+    key: Path
     database: Path
     out: Path
+    settings_file: Path
 
     def tls(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=str(self.certificate))
@@ -144,8 +146,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             http_origin=f"http://127.0.0.1:{http_port}",
             https_port=https_port,
             certificate=certificate,
+            key=key,
             database=project.database,
             out=out,
+            settings_file=settings,
         )
     finally:
         for process in (proxy, service):
@@ -310,3 +314,18 @@ def test_a_request_that_stops_halfway_is_cut_off_by_the_proxy(stack: Stack, sent
     with sqlite3.connect(stack.database) as database:
         names = [row[0] for row in database.execute("SELECT name FROM comments")]
     assert "Slow Loris" not in names
+
+
+@pytest.mark.parametrize("tls", [["--no-tls"], []], ids=["plain-http", "tls"])
+def test_nginx_accepts_each_rendering(stack: Stack, tmp_path: Path, tls: list[str]) -> None:
+    certificate = ["--tls-certificate", str(stack.certificate), "--tls-key", str(stack.key)]
+    out = render(
+        stack.settings_file, tmp_path, "--standalone", "--server-name", "blog.example", *tls,
+        *certificate, SITEURL=stack.origin,
+    )  # fmt: skip
+    checked = subprocess.run(
+        [require_nginx(), "-t", "-p", str(out), "-c", str(out / "nginx.conf")],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stderr
+    assert "test is successful" in checked.stderr
