@@ -143,7 +143,8 @@ def _learn(
 
 
 def _confirm(db: sqlite3.Connection, row: sqlite3.Row, file: PublishedFile, now: datetime) -> None:
-    """The file holds this row's comment: remember its stamp; it is published, so approved."""
+    """The file holds this row's comment: it is published (so approved) where the file lies,
+    and the file's stamp spares reading it again."""
     if row["status"] != Status.APPROVED:
         db.execute(
             "UPDATE comments SET status = ?, updated_at = ? WHERE id = ?",
@@ -153,7 +154,10 @@ def _confirm(db: sqlite3.Connection, row: sqlite3.Row, file: PublishedFile, now:
             db, row["id"], now, ACTOR, "registered", Status(row["status"]), Status.APPROVED,
             f"found published in {_relative(file)}",
         )  # fmt: skip
-    db.execute("UPDATE comments SET published_stamp = ? WHERE id = ?", (file.stamp, row["id"]))
+    db.execute(
+        "UPDATE comments SET published_stamp = ?, article = ? WHERE id = ?",
+        (file.stamp, file.article, row["id"]),
+    )
 
 
 def _register(

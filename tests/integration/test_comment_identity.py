@@ -271,3 +271,11 @@ def test_serve_says_when_a_new_database_meets_published_comments(
     )
     assert f"Warning: {expected}" in out.read_text()
     assert expected in err.read_text() and "moderate set-password NAME" in err.read_text()
+
+
+@pytest.mark.parametrize("command", ["backup", "restore"])
+def test_database_commands_have_help(command: str) -> None:
+    result = subprocess.run(
+        [MODERATE, command, "--help"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0 and "Usage:" in result.stdout

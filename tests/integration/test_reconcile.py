@@ -217,3 +217,14 @@ def test_two_files_with_one_uid_register_only_the_first(store, comments) -> None
     report = store.reconcile(comments)
     assert report.registered == [1] and "same Uid as" in report.problems[0]
     assert submit(store).id == 3
+
+
+def test_a_comment_file_moved_to_another_article_moves_the_comment(store, comments) -> None:
+    (path,) = write(comments, published(8, article="a"))
+    store.reconcile(comments)
+    moved = replace(published(8), article="b")
+    commentfile.write(comments, moved)
+    path.unlink()
+    report = store.reconcile(comments)
+    assert (report.registered, report.to_write) == ([], [])
+    assert store.get(8).article == "b"
