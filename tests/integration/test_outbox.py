@@ -207,3 +207,26 @@ def test_moderate_outbox_lists_what_waits(project: Project, clock: Clock) -> Non
     [listed] = [json.loads(line) for line in result.stdout.splitlines()]
     assert (listed["id"], listed["kind"], listed["state"]) == (job.id, "email", "pending")
     assert listed["payload"]["to"] == ADA
+
+
+@pytest.mark.slow
+def test_serve_says_at_start_up_that_email_is_off(project: Project) -> None:
+    port = free_port()
+    command = [MODERATE, "--settings", str(project.settings_file), "serve", "--port", str(port)]
+    lines: list[str] = []
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as server:
+        assert server.stdout is not None
+        try:
+            for line in server.stdout:  # start-up lines come before uvicorn serves
+                lines.append(line.strip())
+                if line.startswith(("E-mail", "Blog on")) or len(lines) > 20:
+                    break
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+    assert (
+        "E-mail is off (COMMENTS_SMTP_HOST is empty): messages wait in the outbox,"
+        f" http://127.0.0.1:{port}/moderate/outbox"
+    ) in lines
