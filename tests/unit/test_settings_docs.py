@@ -7,7 +7,9 @@ COMMENTS_* name the docs or the code mention is a row of the table.
 
 from __future__ import annotations
 
+import ast
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -33,16 +35,49 @@ def doc_files() -> list[Path]:
     return [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 
-def names_in(paths: list[Path]) -> dict[str, list[str]]:
-    """Each COMMENTS_* name mentioned, with the files (relative) that mention it."""
+def names_in(paths: list[Path], find: Callable[[Path], set[str]]) -> dict[str, list[str]]:
+    """Each COMMENTS_* name `find` sees in a file, with the files (relative) it is in."""
     found: dict[str, list[str]] = {}
     for path in paths:
-        for name in set(NAME.findall(path.read_text(encoding="utf-8"))):
+        for name in find(path):
             found.setdefault(name, []).append(str(path.relative_to(ROOT)))
     return found
 
 
-READ_IN_CODE = names_in(code_files())
+def mentioned(path: Path) -> set[str]:
+    return set(NAME.findall(path.read_text(encoding="utf-8")))
+
+
+def read(path: Path) -> set[str]:
+    """Names used as a value. In Python: a string that is exactly the name
+    (`settings["COMMENTS_X"]`, `.get("COMMENTS_X")`) or a variable read; an assignment
+    (`COMMENTS_X = 1` in pelicanconf.py), a comment, a docstring or an error message naming it
+    reads nothing. In templates and scripts: any mention."""
+    if path.suffix != ".py":
+        return mentioned(path)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and ast.get_docstring(node) is not None
+    }
+    values = [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]
+    variables = [
+        node.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    ]
+    return {value for value in values + variables if NAME.fullmatch(value)}
+
+
+READ_IN_CODE = names_in(code_files(), read)
 
 
 @pytest.mark.parametrize("name", sorted(TABLE))
@@ -52,10 +87,11 @@ def test_every_setting_is_read_outside_the_table(name: str) -> None:
 
 
 def test_every_setting_the_docs_name_is_in_the_table() -> None:
-    unknown = {n: files for n, files in names_in(doc_files()).items() if n not in TABLE}
+    unknown = {n: files for n, files in names_in(doc_files(), mentioned).items() if n not in TABLE}
     assert unknown == {}, f"the docs name settings that do not exist: {unknown}"
 
 
 def test_every_setting_the_code_names_is_in_the_table() -> None:
-    unknown = {n: files for n, files in READ_IN_CODE.items() if n not in TABLE}
+    named = names_in(code_files(), mentioned)
+    unknown = {n: files for n, files in named.items() if n not in TABLE}
     assert unknown == {}, f"the code reads settings the table lacks: {unknown}"
