@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -108,6 +109,10 @@ class Publisher:
         self.delay = delay
         self.store = store
         self.last_error: str = ""
+        # Told after each comment file written or removed, and after each successful
+        # rebuild: the deploy steps hang here (moderation/deploy).
+        self.after_write: list[Callable[[], None]] = []
+        self.after_build: list[Callable[[], None]] = []
         self._changed = threading.Condition()
         self._dirty = False
         self._building = False
@@ -131,6 +136,7 @@ class Publisher:
         while True:
             try:
                 commentfile.write(self.comments_dir, published_comment(comment))
+                _tell(self.after_write)
                 return comment
             except commentfile.CommentFileConflict as conflict:
                 tries -= 1
@@ -156,6 +162,7 @@ class Publisher:
             logger.warning("publish: comment #%d not unpublished: %s", comment.id, conflict)
             return False
         if removed:
+            _tell(self.after_write)
             self.schedule()
         return removed
 
@@ -206,9 +213,19 @@ class Publisher:
             try:
                 self.rebuild()
                 self.last_error = ""
+                _tell(self.after_build)  # still "building": wait_idle() returns after this
             except Exception as error:  # a failed build must not stop later ones
                 self.last_error = str(error)
                 logger.error("publish: rebuild failed: %s", error)
             with self._changed:
                 self._building = False
                 self._changed.notify_all()
+
+
+def _tell(listeners: list[Callable[[], None]]) -> None:
+    """Call each listener; one that fails is logged and must not undo a publish or a build."""
+    for listener in listeners:
+        try:
+            listener()
+        except Exception:
+            logger.exception("publish: a listener failed")

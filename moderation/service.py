@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from .articles import ArticleIndex
+from .deploy.setup import decision_jobs
 from .errors import (
     CommentNotFound,
     IllegalTransition,
@@ -52,6 +53,8 @@ class CommentService:
     rules: PublishRules  # what an approval must pass; the build applies the same rules
     akismet: AkismetCheck | None = None  # reports moderators' corrections to Akismet
     jobs: JobRunner | None = None  # e-mail, deploys and housekeeping, with retries
+    # Recorded with each decision that publishes or unpublishes: git push, deploy command.
+    site_jobs: tuple[Job, ...] = ()
     notices: list[str] = field(default_factory=list)  # what start-up found: `serve` prints it
 
     def start(self) -> None:
@@ -133,7 +136,7 @@ class CommentService:
             actor,
             reason,
             expected_version=version,
-            follow_up=_keeping(self.notifier.decided, recorded),
+            follow_up=_keeping(self._decision_jobs(before), recorded),
         )
         if comment.status is Status.APPROVED:
             comment = self.publisher.publish(comment)  # its id moves if a file holds it
@@ -143,6 +146,18 @@ class CommentService:
             self.akismet.report(comment.submission(), spam=action is Action.SPAM)
         self._wake_for(recorded)
         return comment
+
+    def _decision_jobs(self, before: Comment) -> Callable[[Comment], list[Job]]:
+        """The later work a decision causes: the commenter's e-mail and, when the published
+        comments change, the site's deploy steps (moderation/deploy)."""
+
+        def compose(decided: Comment) -> list[Job]:
+            jobs = list(self.notifier.decided(decided))
+            if Status.APPROVED in (before.status, decided.status):
+                jobs += self.site_jobs
+            return jobs
+
+        return compose
 
     def _wake_for(self, recorded: Sequence[Job]) -> None:
         """New jobs were committed: the runner does them now rather than at its next poll."""
@@ -260,7 +275,12 @@ def build_service(
         rules=PublishRules(settings),
         akismet=akismet,
     )
-    service.jobs = runner_from_settings(settings, service, clock)
+    try:
+        service.jobs = runner_from_settings(settings, service, clock)
+    except BaseException:
+        store.close()  # a job kind's settings cannot work (no git repository): say so, cleanly
+        raise
+    service.site_jobs = decision_jobs(settings)
     service.notices = reconcile_with_files(service, database_url(settings))
     return service
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Usage: scripts/require-debian-package.sh PROGRAM PACKAGE WHAT-NEEDS-IT
-# `make test` and `make screenshots` call this for Chromium and nginx: nothing to do when
+# `make test` and `make screenshots` call this for Chromium, nginx and git: nothing to do when
 # PROGRAM is there; as root, install PACKAGE with apt-get; otherwise say exactly what to run.
 set -u
 program=$1

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from .. import housekeeping
+from ..deploy import setup as deploy_steps
 from ..mailer import SMTPMailer
 from ..notify import EMAIL
 from .runner import Handler, JobRunner, Periodic
@@ -26,6 +27,7 @@ def handlers(settings: Settings, service: CommentService) -> dict[str, Handler]:
     kinds: dict[str, Handler] = {}
     if settings["COMMENTS_SMTP_HOST"]:  # otherwise messages wait in the outbox
         kinds[EMAIL] = Handler(SMTPMailer(settings).send)
+    kinds.update(deploy_steps.handlers(settings, service))  # git push, deploy command
     return kinds
 
 
