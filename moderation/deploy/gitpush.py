@@ -85,6 +85,11 @@ class GitPush:
         self.pathspec = f":(glob){_escape_glob(self.folder)}/*/*.md"
 
     def __call__(self, job: QueuedJob) -> None:
+        if self._rebasing():  # the author's, or ours cut short by a crash: not ours to finish
+            raise PushRefused(
+                f"a rebase is in progress in {self.repository}: finish it (git rebase"
+                " --continue) or undo it (git rebase --abort); the comments wait"
+            )
         self.commit()
         self.push()
 

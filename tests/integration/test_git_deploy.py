@@ -249,6 +249,32 @@ def test_uncommitted_work_is_never_stashed_to_take_in_the_remote(
     assert git(remote, "log", "-1", "--format=%s", "main").strip() == "Finished the edit"
 
 
+def test_an_unfinished_rebase_of_the_author_is_left_alone(
+    open_service, site_repo, remote, laptop
+) -> None:
+    post = next((laptop / "content" / "posts").glob("*.md"))
+    relative = post.relative_to(laptop)
+    post.write_text(post.read_text() + "\nThe laptop's ending.\n")
+    git(laptop, "commit", "--quiet", "-am", "Laptop edit")
+    git(laptop, "push", "--quiet")
+    mine = site_repo.root / relative
+    mine.write_text(mine.read_text() + "\nThe server's ending.\n")
+    git(site_repo.root, "commit", "--quiet", "-am", "Server edit")
+    git(site_repo.root, "fetch", "--quiet")
+    stopped = subprocess.run(
+        ["git", "rebase", "origin/main"], cwd=site_repo.root, capture_output=True, check=False,
+        env={**os.environ, **IDENTITY},
+    )  # fmt: skip
+    assert stopped.returncode != 0  # a conflict: the author is in the middle of a rebase
+    service = open_service()
+    approve(service, "Patience.")
+    service.jobs.tick()
+    [waiting] = push_jobs(service)
+    assert "a rebase is in progress" in waiting.last_error
+    assert (site_repo.root / ".git" / "rebase-merge").is_dir()
+    assert git(remote, "log", "-1", "--format=%s", "main").strip() == "Laptop edit"
+
+
 def test_two_machines_publishing_the_same_id_keep_both_comments(
     open_service, site_repo, remote, laptop
 ) -> None:
