@@ -104,16 +104,28 @@ def nginx_size(limit: int) -> str:
 @click.option("--tls/--no-tls", default=True, show_default=True, help="Serve HTTPS.")
 @click.option("--tls-certificate", default="", help="Default: certbot's fullchain.pem.")
 @click.option("--tls-key", default="", help="Default: certbot's privkey.pem.")
-@click.option("--acme-root", default="/var/www/letsencrypt", show_default=True)
+@click.option(
+    "--acme-root",
+    default="/var/www/letsencrypt",
+    show_default=True,
+    help="Folder nginx serves certbot's challenges from.",
+)
 @click.option(
     "--client-timeout",
     default=10,
     show_default=True,
     help="Seconds nginx waits for a header, each part of a body, or a reader taking an answer.",
 )
-@click.option("--keepalive-timeout", default=15, show_default=True)
+@click.option(
+    "--keepalive-timeout", default=15, show_default=True, help="Seconds an idle connection stays."
+)
 @click.option("--user", "user", default="moderate", show_default=True, help="Runs the service.")
-@click.option("--environment-file", default="/etc/moderate/environment", show_default=True)
+@click.option(
+    "--environment-file",
+    default="/etc/moderate/environment",
+    show_default=True,
+    help="The service's secrets (root only); install.sh creates it once.",
+)
 @click.option(
     "--standalone", is_flag=True, help="Also a complete nginx.conf that writes only in --out."
 )
@@ -122,6 +134,7 @@ def nginx_size(limit: int) -> str:
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     default=TEMPLATES,
     show_default=True,
+    help="The templates to fill (a copy of deploy/ you changed).",
 )
 @click.pass_context
 def deploy_config(context: click.Context, out: Path, **options) -> None:
