@@ -9,6 +9,7 @@ is driven with `tick()` and a test clock.
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import sys
 from collections.abc import Iterator
@@ -18,14 +19,14 @@ from pathlib import Path
 import pytest
 from clock import Clock
 from deploytools import moderate as run_moderate
-from servers import Project, make_project
+from servers import ROOT, Project, make_project
 
-from moderation.deploy.command import BuildNotReady, DeployCommand
+from moderation.deploy.command import BuildNotReady, DeployCommand, command_line
 from moderation.jobs.model import JobState
 from moderation.model import PASSED, Action, CheckResult, Review, Submission
 from moderation.publish import Publisher
 from moderation.service import CommentService, build_service
-from moderation.settings import Settings
+from moderation.settings import SETTINGS, Settings
 
 SLUG = "coffee-meal-beer-rule"
 PASSING = Review((CheckResult("name", PASSED),))
@@ -215,3 +216,38 @@ def test_a_moderator_can_try_a_waiting_deploy_again_now(
     clock.now += timedelta(seconds=5)  # the command's clock is the real one, a bit later
     assert service.jobs.tick() == 1  # long before the back-off's 30 s
     assert deploy_jobs(service) == [] and host.runs == 2
+
+
+def static_host_section() -> str:
+    text = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    return text.split("\n## A static host or CDN\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_documented_deploy_commands_name_the_build_folder() -> None:
+    examples = re.findall(
+        r'^COMMENTS_DEPLOY_COMMAND = "([^"]+)"$', static_host_section(), flags=re.MULTILINE
+    )
+    assert len(examples) >= 2
+    for example in examples:
+        argv = command_line(example, Path("/srv/blog/output"))
+        assert argv[0] in {"aws", "rsync"}, example
+        assert any(argument.startswith("/srv/blog/output") for argument in argv), example
+
+
+def test_the_static_host_commands_are_the_ones_these_tests_run() -> None:
+    """Each shell command of the section, and the arguments `moderate(...)` above passes."""
+    blocks = re.findall(r"```sh\n(.*?)```", static_host_section(), flags=re.DOTALL)
+    commands = [line.strip() for block in blocks for line in block.splitlines() if line.strip()]
+    assert commands == [
+        "moderate --settings publishconf.py outbox",
+        "moderate --settings publishconf.py outbox --retry 7",
+    ]
+    source = Path(__file__).read_text(encoding="utf-8")
+    assert 'moderate(project, host, "outbox")' in source
+    assert 'moderate(project, host, "outbox", "--retry", str(waiting.id))' in source
+
+
+def test_the_static_host_section_names_real_settings() -> None:
+    named = set(re.findall(r"\bCOMMENTS_[A-Z_]+\b", static_host_section()))
+    assert {"COMMENTS_GIT_PUSH", "COMMENTS_DEPLOY_COMMAND"} <= named
+    assert named - {setting.name for setting in SETTINGS} == set()
