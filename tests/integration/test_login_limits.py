@@ -55,13 +55,13 @@ def test_failures_from_other_addresses_do_not_lock_the_owner_out(serve) -> None:
 
 
 def test_many_failures_from_many_addresses_only_slow_the_owner_down(serve) -> None:
-    with serve(COMMENTS_LOGIN_MAX_DELAY="0.5") as client:
-        for n in range(1, 16):
+    with serve(COMMENTS_LOGIN_MAX_DELAY="0.4") as client:
+        for n in range(1, 11):
             assert login(client, "robin", WRONG, f"198.51.100.{n}").status_code == 401
         started = time.monotonic()
         response = login(client, "robin", PASSWORD, "203.0.113.9")
         assert response.status_code == 303, response.text
-        assert time.monotonic() - started >= 0.5  # slowed to the bound, not refused
+        assert time.monotonic() - started >= 0.4  # slowed to the bound, not refused
 
 
 def test_failures_from_one_address_refuse_that_address(serve) -> None:
