@@ -9,6 +9,7 @@ a double-submit token: a random value in a cookie and in the form, which must ma
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 import math
@@ -18,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
-import anyio
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -169,7 +169,7 @@ class Auth:
         # The slowdown comes before the check, whatever its outcome: were only failures slowed,
         # a quick answer would mean success, and a guesser could hang up on every slow one.
         if limit.delay:
-            await anyio.sleep(limit.delay)
+            await asyncio.sleep(limit.delay)
         password = _text(form.get("password"))
         ok = await run_in_threadpool(check_password, store, username, password, ip, client)
         if not ok:
