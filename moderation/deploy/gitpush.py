@@ -13,6 +13,7 @@ with the reason, to be tried again later.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from .process import CommandFailed, Finished, failure, run, tail
 logger = logging.getLogger(__name__)
 
 KIND = "git-push"
+LOCK = "comments-push.lock"  # in the repository's git folder
 _BEHIND = ("fetch first", "non-fast-forward")  # `git push --porcelain`: the remote moved on
 _PUSHES = 3  # each refused push is followed by a rebase; a remote this busy is tried later
 _VERBS = {"A": "publish", "D": "unpublish"}  # anything else (M, T) rewrote a published file
@@ -66,7 +68,10 @@ class GitPush:
         self.branch = branch
         self.after_pull = after_pull
         self.repository = repository
-        found = self._git("rev-parse", "--show-toplevel", check=False)
+        try:
+            found = self._git("rev-parse", "--show-toplevel", check=False)
+        except CommandFailed as error:  # no such folder, no git
+            raise SettingsError(f"COMMENTS_GIT_PUSH: {error}") from None
         if not found.ok:
             raise SettingsError(
                 f"COMMENTS_GIT_PUSH: {repository} is not a git working copy"
@@ -81,17 +86,24 @@ class GitPush:
                 f" repository {self.repository}"
             ) from None
         self.folder = relative.as_posix()
+        # One push at a time per repository, whichever worker process claimed the job.
+        self.lock = self.repository / self._git("rev-parse", "--git-path", LOCK).stdout.strip()
         # Comment files only: not the publisher's temporary files beside them.
         self.pathspec = f":(glob){_escape_glob(self.folder)}/*/*.md"
 
     def __call__(self, job: QueuedJob) -> None:
-        if self._rebasing():  # the author's, or ours cut short by a crash: not ours to finish
-            raise PushRefused(
-                f"a rebase is in progress in {self.repository}: finish it (git rebase"
-                " --continue) or undo it (git rebase --abort); the comments wait"
-            )
-        self.commit()
-        self.push()
+        with open(self.lock, "a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # a job whose lease ran out while it still ran
+                raise PushRefused("another process is pushing this repository's comments") from None
+            if self._rebasing():  # the author's, or ours cut short by a crash: not ours
+                raise PushRefused(
+                    f"a rebase is in progress in {self.repository}: finish it (git rebase"
+                    " --continue) or undo it (git rebase --abort); the comments wait"
+                )
+            self.commit()
+            self.push()
 
     def commit(self) -> bool:
         """Commit every changed comment file, and nothing else; False when there was none."""

@@ -7,6 +7,7 @@ machine. Everything is real git; the job runner is driven with `tick()` and a te
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 from collections.abc import Iterator
@@ -275,6 +276,18 @@ def test_an_unfinished_rebase_of_the_author_is_left_alone(
     assert git(remote, "log", "-1", "--format=%s", "main").strip() == "Laptop edit"
 
 
+def test_one_push_at_a_time_per_repository(open_service, site_repo, remote) -> None:
+    """A second worker whose lease ran out must not push beside the first."""
+    service = open_service()
+    approve(service, "One at a time.")
+    with open(site_repo.root / ".git" / "comments-push.lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        service.jobs.tick()
+    [waiting] = push_jobs(service)
+    assert "another process is pushing" in waiting.last_error
+    assert git(remote, "log", "-1", "--format=%s", "main").strip() == "The blog"
+
+
 def test_two_machines_publishing_the_same_id_keep_both_comments(
     open_service, site_repo, remote, laptop
 ) -> None:
@@ -314,9 +327,10 @@ def test_two_machines_publishing_the_same_id_keep_both_comments(
     ("environ", "problem"),
     [
         ({"COMMENTS_GIT_REPOSITORY": "/"}, "is not a git working copy"),
+        ({"COMMENTS_GIT_REPOSITORY": "no/such/folder"}, "could not start"),
         ({"COMMENTS_GIT_AUTHOR": "nobody"}, "write it as 'Name <address>'"),
     ],
-    ids=["not-a-repository", "bad-author"],
+    ids=["not-a-repository", "missing-folder", "bad-author"],
 )
 def test_git_settings_that_cannot_work_stop_the_start(open_service, environ, problem) -> None:
     from moderation.errors import SettingsError
