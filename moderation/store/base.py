@@ -154,8 +154,9 @@ class Store(Protocol):
     def erase_client_data(self, older_than: timedelta) -> int:
         """Blank IP address, user agent and referrer collected that long ago; returns how many.
 
-        Login attempts that old are deleted too (they hold IP addresses); the count is of
-        comments. The retention promise (COMMENTS_CLIENT_DATA_DAYS) is kept by running this daily.
+        Login attempts that old are deleted too (who tried when, from which address key); the
+        count is of comments. The retention promise (COMMENTS_CLIENT_DATA_DAYS) is kept by
+        running this daily.
         """
         ...
 
