@@ -99,8 +99,11 @@ def test_a_deleted_database_never_overwrites_a_published_comment(project: Projec
     for leftover in project.database.parent.glob(project.database.name + "*"):
         leftover.unlink()
 
-    with running(project) as live:
+    with running(project) as live, httpx.Client(base_url=live.url, timeout=10) as client:
         assert any("was new or empty" in notice for notice in live.service.notices)
+        log_in(live, client)
+        shown = client.get(f"/moderate/comments/{first[0]}")
+        assert shown.status_code == 200 and "registered from comments/" in shown.text
         reply = publish(live, 3, reply_to=first[1])
         fresh = publish(live, 4)
         assert (

@@ -228,3 +228,13 @@ def test_a_comment_file_moved_to_another_article_moves_the_comment(store, commen
     report = store.reconcile(comments)
     assert (report.registered, report.to_write) == ([], [])
     assert store.get(8).article == "b"
+
+
+@pytest.mark.parametrize("uid", ["", "d" * 32], ids=["file-without-uid", "file-with-uid"])
+def test_a_moderator_can_unpublish_a_registered_comment(
+    store, comments, publisher, uid: str
+) -> None:
+    (path,) = write(comments, replace(published(9), uid=uid))
+    store.reconcile(comments)
+    assert publisher.unpublish(store.decide(9, Action.UNPUBLISH, "robin", "asked to"))
+    assert not path.exists()
