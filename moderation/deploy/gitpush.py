@@ -173,14 +173,16 @@ class GitPush:
             while self._rebasing():
                 unmerged = self._unmerged()
                 others = [path for path in unmerged if not self._is_comment(path)]
-                if others or not unmerged:
+                if others:
                     raise PushRefused(
                         f"the new commits of {self.remote} {branch} conflict with this"
                         f" repository's in {', '.join(others)}; the rebase was undone and"
                         f" nothing is lost: merge them by hand in {self.repository}"
-                        if others
-                        else f"the rebase onto {self.remote} {branch} stopped and was"
-                        f" undone: {failure(step)}"
+                    )
+                if not unmerged:  # stopped for another reason: not ours to guess
+                    raise PushRefused(
+                        f"the rebase onto {self.remote} {branch} stopped and was undone:"
+                        f" {failure(step)}"
                     )
                 for path in unmerged:
                     self._keep_remote(path)

@@ -276,6 +276,32 @@ def test_an_unfinished_rebase_of_the_author_is_left_alone(
     assert git(remote, "log", "-1", "--format=%s", "main").strip() == "Laptop edit"
 
 
+def test_a_conflict_outside_the_comments_is_undone_and_named(
+    open_service, site_repo, remote, laptop
+) -> None:
+    post = next((laptop / "content" / "posts").glob("*.md"))
+    relative = str(post.relative_to(laptop))
+    post.write_text(post.read_text() + "\nThe laptop's ending.\n")
+    git(laptop, "commit", "--quiet", "-am", "Laptop edit")
+    git(laptop, "push", "--quiet")
+    mine = site_repo.root / relative
+    mine.write_text(mine.read_text() + "\nThe server's ending.\n")
+    git(site_repo.root, "commit", "--quiet", "-am", "Server edit")
+    service = open_service()
+    comment_id = approve(service, "Caught in the middle.")
+    service.jobs.tick()
+    [waiting] = push_jobs(service)
+    assert f"conflict with this repository's in {relative}" in waiting.last_error
+    assert not (site_repo.root / ".git" / "rebase-merge").exists()
+    assert git(site_repo.root, "log", "--format=%s", "-2").splitlines() == [
+        f"Publish comment {comment_id} on {SLUG}",
+        "Server edit",
+    ]
+    assert mine.read_text().endswith("The server's ending.\n")
+    assert git(site_repo.root, "status", "--porcelain", "--untracked-files=no") == ""
+    assert git(remote, "log", "-1", "--format=%s", "main").strip() == "Laptop edit"
+
+
 def test_one_push_at_a_time_per_repository(open_service, site_repo, remote) -> None:
     """A second worker whose lease ran out must not push beside the first."""
     service = open_service()
