@@ -81,6 +81,8 @@ def restore(source: Path, database: Path) -> Path | None:
     connection that is alone, so that switch is the test.
     """
     check_backup(source)
+    if source.resolve() == database.resolve():
+        raise BackupError(f"{source} is the live database itself: name a backup file")
     database.parent.mkdir(parents=True, exist_ok=True)
     existed = database.is_file()
     with closing(sqlite3.connect(database, timeout=0, isolation_level=None)) as live:
