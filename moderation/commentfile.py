@@ -69,15 +69,15 @@ def same_comment(one: PublishedComment, other: PublishedComment) -> bool:
     """
     if one.uid and other.uid:
         return one.uid == other.uid
-    return (one.article, one.author, _utc(one.date)) == (
+    return (one.article, one.author, aware(one.date)) == (
         other.article,
         other.author,
-        _utc(other.date),
+        aware(other.date),
     )
 
 
-def _utc(moment: datetime) -> datetime:
-    """A time without an offset is compared (and registered) as UTC."""
+def aware(moment: datetime) -> datetime:
+    """A hand-written time without an offset is taken as UTC, for comparing and storing."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 

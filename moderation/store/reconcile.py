@@ -16,11 +16,11 @@ from __future__ import annotations
 import secrets
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from .. import commentfile
-from ..commentfile import CommentFileError, PublishedComment, PublishedFile
+from ..commentfile import CommentFileError, PublishedComment, PublishedFile, aware
 from ..model import CheckResult, Comment, Outcome, Review, Status, Verdict, fingerprint
 from .rows import comment_from_row, dump_review, existing, iso, one, parse_time, write_audit
 
@@ -175,9 +175,9 @@ def _register(
         (
             published.id, published.article, published.reply_to, published.author,
             published.url, published.body, Status.APPROVED.value, secrets.token_urlsafe(24),
-            iso(_utc(published.date)), iso(now), dump_review(_review(published.checks)),
+            iso(aware(published.date)), iso(now), dump_review(_review(published.checks)),
             fingerprint(published.article, published.body), published.approved_by,
-            iso(_utc(published.approved_at)), source, published.feed,
+            iso(aware(published.approved_at)), source, published.feed,
             published.uid or secrets.token_hex(16), file.stamp,
         ),
     )  # fmt: skip
@@ -290,11 +290,6 @@ def _review(checks: tuple[str, ...]) -> Review:
         if verdict in {member.value for member in Verdict}:
             results.append(CheckResult(check, Outcome(Verdict(verdict), code)))
     return Review(tuple(results))
-
-
-def _utc(moment: datetime) -> datetime:
-    """A hand-written date without an offset is registered as UTC (as `same_comment` reads it)."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _relative(file: PublishedFile) -> str:
