@@ -6,9 +6,10 @@ shell; no comment text ever reaches it. It runs only on a build that contains th
 
 * a decision records a deploy job in its own transaction (a crash before the build is done
   loses nothing: the job is still there after a restart);
-* the handler waits until the publisher has no rebuild scheduled or running, refuses to ship
-  a build that failed, and holds the output lock while the command reads the folder, so no
-  builder (of this process or another) writes it meanwhile;
+* the handler waits until the publisher has no rebuild scheduled or running (the first one
+  after a start asks for a rebuild first), refuses to ship a build that failed, and holds
+  the output lock while the command reads the folder, so no builder (of this process or
+  another) writes it meanwhile;
 * each successful rebuild records a deploy job again (`after_build`), unless a handler is
   already waiting for that very build. That covers a job another process ran before this
   process's build was done; a job that is already running gets a successor.
@@ -69,8 +70,13 @@ class DeployCommand:
         self.record = record
         self.timeout = timeout
         self._waiting_for_build = False
+        self._built = False  # this process has brought the folder up to date at least once
 
     def __call__(self, job: QueuedJob) -> None:
+        if not self._built:
+            # The first deploy since the start: the folder may predate a decision made just
+            # before a crash or a restart, so bring it up to date first.
+            self.publisher.schedule()
         self._waiting_for_build = True
         try:
             built = self.publisher.wait_idle(min(self.timeout, 300.0))
@@ -91,5 +97,6 @@ class DeployCommand:
 
     def after_build(self) -> None:
         """A rebuild succeeded: deploy it, unless a handler is waiting for it already."""
+        self._built = True
         if not self._waiting_for_build:
             self.record()

@@ -179,6 +179,29 @@ def test_a_build_done_after_the_job_ran_elsewhere_is_deployed_too(open_service, 
     assert "Late." in host.page()
 
 
+@pytest.mark.slow
+def test_a_decision_whose_build_never_ran_is_deployed_after_the_restart(
+    open_service, host: Host
+) -> None:
+    """The service stopped between the approval and its rebuild: the next start catches up."""
+    service = open_service()
+    service.publisher.schedule()
+    assert service.publisher.wait_idle()
+    service.jobs.tick()  # the site as it was is deployed
+    added = service.store.add(Submission(SLUG, "Ada Lovelace", "https://ada.example/", "Caught."),
+                              PASSING)  # fmt: skip
+    decided = service.store.decide(
+        added.id, Action.APPROVE, "moderator", follow_up=lambda _: service.site_jobs
+    )
+    service.publisher.write(decided)  # the file, but the process stops before the rebuild
+    stop(service)
+
+    service = open_service()
+    assert service.jobs.tick() == 1
+    assert "Caught." in host.page()
+    assert deploy_jobs(service) == []
+
+
 class FailingBuild:
     """A builder whose build fails, as `pelican` does on a broken template."""
 
