@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from .articles import ArticleIndex
+from .commentfile import CommentFileError
 from .deploy.setup import decision_jobs
 from .errors import (
     CommentNotFound,
@@ -292,7 +293,11 @@ def reconcile_with_files(service: CommentService, database: str) -> list[str]:
     report = service.store.reconcile(publisher.comments_dir)
     notices = report.notices(database.removeprefix("sqlite:///"))
     for comment in report.to_write:
-        written = publisher.write(comment)
+        try:
+            written = publisher.write(comment)
+        except (CommentFileError, OSError) as error:  # say so; the service still starts
+            notices.append(f"approved comment #{comment.id} has no file: {error}")
+            continue
         notices.append(f"wrote the file of approved comment #{written.id}")
     for line in notices:
         logger.warning("comments: %s", line)

@@ -24,7 +24,7 @@ from servers import LiveService, Project, free_socket, serving
 from sitecheck import parse, parse_html
 
 from moderation import commentfile
-from moderation.model import Action
+from moderation.model import Action, Review
 from moderation.passwords import hash_password
 from moderation.publish import SiteBuilder
 from moderation.service import build_service
@@ -282,3 +282,18 @@ def test_database_commands_have_help(command: str) -> None:
         [MODERATE, command, "--help"], capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0 and "Usage:" in result.stdout
+
+
+def test_an_approved_comment_without_its_file_is_written_at_start_up(project: Project) -> None:
+    with running(project) as live:
+        store = live.service.store
+        comment = {"article": ARTICLE, "name": NAMES[1], "url": "https://g.example/", "body": "Hi."}
+        written = httpx.post(f"{live.url}/api/comments", json=comment, timeout=10).json()["id"]
+        store.decide(written, Action.APPROVE, "robin")  # the process died before the write
+        odd = store.add(replace(store.get(written).submission(), article="Not a slug"), Review(()))
+        store.decide(odd.id, Action.APPROVE, "robin")
+    with running(project) as live:
+        notices = live.service.notices
+    assert f"wrote the file of approved comment #{written}" in notices
+    assert any(f"approved comment #{odd.id} has no file" in notice for notice in notices)
+    assert commentfile.read(project.comments / ARTICLE / f"{written}.md").body == "Hi."
