@@ -164,7 +164,7 @@ def submission_from(
     for key in ("name", "url"):
         if key not in fields:
             raise InvalidSubmission(key, "is missing from the form")
-    email = _email(values["email"])
+    email = _email(fields.get("email", ""))  # uncleaned: a control character is refused here
     reply_to = fields.get("reply_to", "").strip()
     if reply_to and not (reply_to.isascii() and reply_to.isdigit() and len(reply_to) < 12):
         raise InvalidSubmission("reply_to", "must be a comment number")

@@ -41,8 +41,13 @@ def good_json(**replace: str) -> str:
 
 @pytest.mark.parametrize(
     "email",
-    ["=?utf-8?q?a=40evil.example=2Cb=40evil.example?=x@ada.example", "root,attacker@evil.example"],
-    ids=["encoded-word", "comma-list"],
+    [
+        "=?utf-8?q?a=40evil.example=2Cb=40evil.example?=x@ada.example",
+        "root,attacker@evil.example",
+        "ada@adalovelace.net\x00",
+        "ada@adalovelace.net\r\nBcc: b@evil.example",
+    ],
+    ids=["encoded-word", "comma-list", "nul", "header-injection"],
 )
 @pytest.mark.parametrize("as_json", [True, False], ids=["json", "form"])
 def test_email_that_is_not_one_plain_address_is_refused(live_server, email, as_json) -> None:
