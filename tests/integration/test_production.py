@@ -24,7 +24,8 @@ COMMENT = {
 @pytest.fixture
 def production(project) -> Iterator[tuple[str, object]]:
     """The app as `serve --production` builds it, with no COMMENTS_TRUSTED_PROXIES set."""
-    settings = Settings.load(project.settings_file, environ={"COMMENTS_RATE_LIMIT": "1000"})
+    environ = {"COMMENTS_RATE_LIMIT": "1000", "COMMENTS_STORE_IP": "whole"}
+    settings = Settings.load(project.settings_file, environ=environ)
     with ExitStack() as stack:
         service = build_service(settings, project.settings_file, rebuild=False)
         stack.callback(service.store.close)
