@@ -53,7 +53,7 @@ def serve(
     """Run the comment service (and optionally the site) with uvicorn."""
     import uvicorn
 
-    from ..web.app import create_app
+    from ..web.app import LOOPBACK, create_app
     from ..web.timeouts import protocol_with_timeout
 
     ensure_port_free(host, port)  # before the database, the builder or a build
@@ -71,6 +71,9 @@ def serve(
     app = create_app(service, settings, site_dir=site_dir, production=production)
     click.echo(f"Comment service on http://{host}:{port}/api/comments")
     click.echo(f"Moderator pages on http://{host}:{port}/moderate")
+    if production:
+        trusted = ", ".join(settings["COMMENTS_TRUSTED_PROXIES"] or LOOPBACK)
+        click.echo(f"Production: HSTS, Secure cookies, X-Forwarded-For believed from {trusted}")
     if not settings["COMMENTS_SMTP_HOST"]:
         click.echo(
             "E-mail is off (COMMENTS_SMTP_HOST is empty): messages wait in the outbox,"

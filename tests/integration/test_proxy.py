@@ -55,6 +55,7 @@ class Stack:
     database: Path
     out: Path
     settings_file: Path
+    service_log: Path
 
     def tls(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=str(self.certificate))
@@ -150,6 +151,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             database=project.database,
             out=out,
             settings_file=settings,
+            service_log=root / "service.log",
         )
     finally:
         for process in (proxy, service):
@@ -244,6 +246,13 @@ def send_and_approve(stack: Stack, reader: httpx.Client, moderator: httpx.Client
     assert approved.status_code == 303, approved.text
     assert stored_status(stack, comment_id) == "approved"
     return comment_id
+
+
+def test_the_service_says_what_production_switches_on(stack: Stack) -> None:
+    assert (
+        "Production: HSTS, Secure cookies, X-Forwarded-For believed from 127.0.0.1"
+        in stack.service_log.read_text()
+    )
 
 
 def test_plain_http_redirects_to_https(stack: Stack) -> None:
