@@ -12,6 +12,7 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from .errors import CommentNotFound, IllegalTransition
 from .model import Comment, Status
 
 if TYPE_CHECKING:
@@ -57,7 +58,10 @@ def recheck_akismet_holds(service: CommentService) -> int:
         if any(r.outcome.code == AKISMET_UNAVAILABLE for r in review.failures):
             logger.info("housekeeping: Akismet still unavailable; re-check later")
             break
-        service.store.recheck(comment.id, review)
+        try:
+            service.store.recheck(comment.id, review)
+        except (IllegalTransition, CommentNotFound):
+            continue  # corrected, decided or erased meanwhile: no longer ours to re-check
         moved += 1
     if moved:
         logger.info("housekeeping: re-checked %d comment(s) held while Akismet was away", moved)

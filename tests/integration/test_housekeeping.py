@@ -16,7 +16,16 @@ from smtpserver import free_port
 from moderation.housekeeping import AKISMET_UNAVAILABLE
 from moderation.jobs.model import Job, JobState
 from moderation.jobs.setup import periodic_tasks
-from moderation.model import PASSED, CheckResult, Outcome, Review, Status, Submission, Verdict
+from moderation.model import (
+    PASSED,
+    Action,
+    CheckResult,
+    Outcome,
+    Review,
+    Status,
+    Submission,
+    Verdict,
+)
 from moderation.policy.akismet_check import make_client
 from moderation.service import CommentService, build_service
 from moderation.settings import Settings
@@ -147,3 +156,25 @@ def test_the_recheck_leaves_comments_held_for_other_reasons(opened, clock: Clock
         tick(service)
         assert len(fake.requests) == asked  # nothing was waiting for Akismet
     assert service.store.get(held_by_link.id).status is Status.HELD
+
+
+def test_a_comment_decided_during_the_recheck_is_skipped_not_fatal(opened, clock) -> None:
+    service = opened(COMMENTS_AKISMET_KEY="good-key")
+    port = free_port()
+    point_akismet_at(service, f"http://127.0.0.1:{port}")
+    first, second, third = (
+        service.submit(replace(COMMENT, body=f"Comment number {n}, on the coffee rule."))
+        for n in (1, 2, 3)
+    )
+    run_policy = service.policy.run
+
+    def moderator_rejects_the_second_meanwhile(submission: Submission) -> Review:
+        if service.store.get(second.id).status is Status.HELD:
+            service.decide(second.id, Action.REJECT, "robin", "Off topic.")
+        return run_policy(submission)
+
+    service.policy.run = moderator_rejects_the_second_meanwhile  # type: ignore[method-assign]
+    with running_fake_akismet(port):
+        tick(service)
+    statuses = [service.store.get(c.id).status for c in (first, second, third)]
+    assert statuses == [Status.PENDING, Status.REJECTED, Status.PENDING]
