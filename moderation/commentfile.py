@@ -231,7 +231,7 @@ def scan(comments_dir: Path) -> Iterator[PublishedFile]:
     """Every `<article>/<id>.md` below `comments_dir`: names and one `stat` each, no reading.
 
     Names are stat'ed relative to the open folder (the kernel does not walk the whole path
-    each time) and no `Path` is made: 10,000 files take about 35 ms.
+    each time) and no `Path` is made: 10,000 files take about 40 ms.
     """
     try:
         folders = sorted(e.name for e in os.scandir(comments_dir) if e.is_dir())

@@ -77,9 +77,10 @@ def reconcile(db: sqlite3.Connection, comments_dir: Path, now: datetime) -> Reco
     by_id: dict[int, list[PublishedFile]] = {}
     for file in commentfile.scan(comments_dir):
         by_id.setdefault(file.id, []).append(file)
-    report.files = sum(len(files) for files in by_id.values())
+    report.files = sum(map(len, by_id.values()))
     _raise_sequence(db, max(by_id, default=0))  # fresh ids for moves come after every file
     claimed: dict[str, Path] = {}  # uid → the file that claimed it in this run
+    approved = Status.APPROVED.value
     for comment_id in sorted(by_id):
         row = known.get(comment_id)
         file, *others = by_id[comment_id]
@@ -91,7 +92,7 @@ def reconcile(db: sqlite3.Connection, comments_dir: Path, now: datetime) -> Reco
                 f"{other.path}: comment id {comment_id} is also used by {file.path}; not registered"
                 for other in others
             ]
-        if row is not None and row[1:] == (file.article, Status.APPROVED.value, file.stamp):
+        if row is not None and row[1:] == (file.article, approved, file.stamp):
             continue  # the same file the database last found holding this comment
         _learn(db, file, now, report, claimed)
     db.execute(
