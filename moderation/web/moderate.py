@@ -205,7 +205,7 @@ async def bulk(request: Request, session: ModeratorSession, form: FormData) -> D
     if action is Action.REJECT and not reason:
         return Done(back, "Choose or write a reason to reject the ticked comments.", ok=False)
 
-    def apply() -> tuple[list[int], list[str]]:
+    def apply() -> tuple[list[str], list[str]]:
         done, failed = [], []
         for comment_id in ids:
             version = _version(form, f"version-{comment_id}")
@@ -213,10 +213,11 @@ async def bulk(request: Request, session: ModeratorSession, form: FormData) -> D
                 failed.append(f"comment {comment_id}: {NO_VERSION}")
                 continue
             try:
-                request.app.state.service.decide(
+                decided = request.app.state.service.decide(
                     comment_id, action, session.username, reason, expected_version=version
                 )
-                done.append(comment_id)
+                moved = decided.id != comment_id  # a published file held another comment there
+                done.append(f"#{comment_id}" + (f" (now #{decided.id})" if moved else ""))
             except StaleDecision as error:
                 failed.append(
                     f"comment {comment_id} changed since you loaded the page (you saw version"
@@ -227,7 +228,7 @@ async def bulk(request: Request, session: ModeratorSession, form: FormData) -> D
         return done, failed
 
     done, failed = await run_in_threadpool(apply)
-    message = f"{len(done)} comment(s) {DONE[action]}: " + ", ".join(f"#{i}" for i in done)
+    message = f"{len(done)} comment(s) {DONE[action]}: " + ", ".join(done)
     if failed:
         message += ". Not decided: " + "; ".join(failed)
     return Done(back, message, ok=not failed)

@@ -12,10 +12,11 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from xml.etree.ElementTree import Element
 
 import httpx
 import pytest
@@ -191,18 +192,15 @@ def test_backup_refuses_to_overwrite_a_file(project: Project, tmp_path: Path) ->
     assert existing.read_bytes() == b"keep me"
 
 
-def hidden_fields(form) -> dict[str, str]:
-    return {
-        field.get("name"): field.get("value") or ""
-        for field in form.iter("input")
-        if field.get("type") == "hidden"
-    }
+def hidden_fields(inputs: Iterable[Element]) -> dict[str, str]:
+    """What a browser sends of these inputs without anyone typing: the hidden ones."""
+    return {f.get("name"): f.get("value") or "" for f in inputs if f.get("type") == "hidden"}
 
 
 def log_in(live: LiveService, client: httpx.Client) -> None:
     password = "correct horse battery staple"
     live.service.store.set_password("robin", hash_password(password))
-    fields = hidden_fields(parse_html(client.get("/moderate/login").text))
+    fields = hidden_fields(parse_html(client.get("/moderate/login").text).iter("input"))
     login = {**fields, "username": "robin", "password": password}
     assert client.post("/moderate/login", data=login).status_code == 303
 
@@ -216,8 +214,13 @@ def test_a_moderator_session_survives_a_restart(project: Project) -> None:
         assert page.status_code == 200 and 'id="login-form"' not in page.text
 
 
+@pytest.mark.parametrize(
+    ("form_id", "told"),
+    [("actions-{id}", "#{id} approved and published as #{new}"), ("bulk", "#{id} (now #{new})")],
+    ids=["buttons", "bulk"],
+)
 def test_the_moderator_is_told_the_new_id_when_a_file_holds_the_old_one(
-    project: Project,
+    project: Project, form_id: str, told: str
 ) -> None:
     with running(project) as live, httpx.Client(base_url=live.url, timeout=10) as client:
         log_in(live, client)
@@ -231,16 +234,20 @@ def test_the_moderator_is_told_the_new_id_when_a_file_holds_the_old_one(
         path.write_text(commentfile.dumps(theirs), encoding="utf-8")
 
         page = parse_html(client.get(f"/moderate/comments/{comment_id}").text)
-        form = next(f for f in page.iter("form") if f.get("id") == f"actions-{comment_id}")
+        if form_id == "bulk":
+            page = parse_html(client.get("/moderate").text)
+        form = next(f for f in page.iter("form") if f.get("id") == form_id.format(id=comment_id))
+        owned = [i for i in page.iter("input") if i.get("form") == form.get("id")]  # outside it
+        fields = hidden_fields([*form.iter("input"), *owned])
         answer = client.post(
             form.get("action"),
-            data={**hidden_fields(form), "action": "approve"},
+            data={**fields, "action": "approve", "ids": [str(comment_id)]},
             headers={"Origin": live.url},
         )
         assert answer.status_code == 303
         shown = client.get(answer.headers["location"]).text
         new_id = live.service.store.get(comment_id + 1)
-    assert f"#{comment_id} approved and published as #{comment_id + 1}" in shown
+    assert told.format(id=comment_id, new=comment_id + 1) in shown
     assert (new_id.body, new_id.status.value) == (body, "approved")
     assert commentfile.read(path) == theirs
     assert commentfile.read(path.with_name(f"{comment_id + 1}.md")).uid == new_id.uid
