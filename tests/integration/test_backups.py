@@ -79,3 +79,26 @@ def test_restore_replaces_a_closed_database_and_keeps_the_old_one(tmp_path: Path
     finally:
         reopened.close()
         old.close()
+
+
+def test_a_backup_from_an_older_schema_is_restored_and_brought_up_to_date(tmp_path: Path) -> None:
+    from moderation.store import SQLiteStore
+    from moderation.store.migrations import migrate
+
+    old = tmp_path / "old.sqlite3"
+    with closing(sqlite3.connect(old, isolation_level=None)) as db:
+        migrate(db, MIGRATIONS[:3])  # before comments had a uid
+        db.execute(
+            "INSERT INTO comments (article, name, body, status, token, created_at, updated_at,"
+            " review, fingerprint) VALUES ('a', 'Ann Lee', 'Hi.', 'approved', 't',"
+            " '2025-03-01T09:00:00.000000+00:00', '2025-03-01T09:00:00.000000+00:00',"
+            " '{\"checks\": []}', 'f')"
+        )
+    assert check_backup(old) == 3
+    live = tmp_path / "var" / "comments.sqlite3"
+    assert restore(old, live) is None  # there was no database to keep
+    store = SQLiteStore(live)
+    try:
+        assert len(store.get(1).uid) == 32
+    finally:
+        store.close()
