@@ -171,18 +171,20 @@ def write(comments_dir: Path, comment: PublishedComment) -> Path:
         try:
             os.link(temporary, path)
         except FileExistsError:
-            _check_replaceable(path, comment, text)
-            os.replace(temporary, path)
+            if _needs_replacing(path, comment, text):
+                os.replace(temporary, path)
     finally:
         Path(temporary).unlink(missing_ok=True)
     return path
 
 
-def _check_replaceable(path: Path, comment: PublishedComment, text: str) -> None:
+def _needs_replacing(path: Path, comment: PublishedComment, text: str) -> bool:
+    """False when the file already holds these bytes; `CommentFileConflict` when it holds
+    another comment."""
     try:
         current = path.read_text(encoding="utf-8")
         if current == text:
-            return
+            return False
         existing = loads(current, str(path))
     except (OSError, UnicodeDecodeError, CommentFileError) as error:
         raise CommentFileConflict(path, f"cannot be read ({error}): it is left alone") from None
@@ -190,6 +192,7 @@ def _check_replaceable(path: Path, comment: PublishedComment, text: str) -> None
         raise CommentFileConflict(
             path, f"holds another comment (by {existing.author!r}, {existing.date.isoformat()})"
         )
+    return True
 
 
 def remove(

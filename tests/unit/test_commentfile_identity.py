@@ -106,3 +106,11 @@ def test_the_plugin_publishes_a_file_with_uid_and_ignores_unknown_headers(tmp_pa
     read = read_file(place(tmp_path, text), (0, 0), lambda comment: "")
     assert read.error == "" and read.rendered is not None
     assert (read.rendered.id, read.rendered.author) == (43, MINE.author)
+
+
+def test_writing_the_same_bytes_leaves_the_file_untouched(tmp_path: Path) -> None:
+    path = commentfile.write(tmp_path, MINE)
+    before = path.stat()
+    commentfile.write(tmp_path, MINE)
+    after = path.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
