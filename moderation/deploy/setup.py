@@ -9,6 +9,7 @@ followed by another), and after each rebuild the deploy is (see `command`).
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -66,7 +67,7 @@ def handlers(settings: Settings, service: CommentService) -> dict[str, Handler]:
             timeout=timeout,
             after_pull=lambda: take_in_published(service),
         )
-        kinds[gitpush.KIND] = Handler(push)
+        kinds[gitpush.KIND] = Handler(push, lease=_lease_for(timeout))
         publisher.after_write.append(recorder(gitpush.KIND))
     if command.KIND in jobs:
         output = Path(settings["OUTPUT_PATH"])
@@ -78,9 +79,15 @@ def handlers(settings: Settings, service: CommentService) -> dict[str, Handler]:
             recorder(command.KIND),
             timeout,
         )
-        kinds[command.KIND] = Handler(deploy)
+        # The deploy first waits for the build (up to 300 s), then runs for up to `timeout`.
+        kinds[command.KIND] = Handler(deploy, lease=_lease_for(300.0 + timeout))
         publisher.after_build.append(deploy.after_build)
     return kinds
+
+
+def _lease_for(seconds: float) -> timedelta:
+    """A lease that outlasts a run of at most `seconds`, with a margin."""
+    return timedelta(seconds=seconds * 1.5 + 60)
 
 
 def take_in_published(service: CommentService) -> None:

@@ -27,10 +27,15 @@ class PermanentFailure(Exception):
 
 @dataclass(frozen=True)
 class Handler:
-    """How to do one kind of job, and how long to keep trying."""
+    """How to do one kind of job, and how long to keep trying.
+
+    `lease` must outlast one run: until it ends, no other worker takes the job, and after it
+    the job counts as abandoned by a worker that died.
+    """
 
     run: Callable[[QueuedJob], None]
-    max_attempts: int = 20  # with the default back-off, about four days of trying
+    max_attempts: int = 20  # with the default back-off, about two and a half days of trying
+    lease: timedelta = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,6 @@ class JobRunner:
         backoff: Backoff = Backoff(),
         clock: Callable[[], datetime] = _utc_now,
         poll_seconds: float = 5.0,
-        lease: timedelta = timedelta(minutes=5),
     ) -> None:
         self.store = store
         self.handlers = dict(handlers)
@@ -75,7 +79,6 @@ class JobRunner:
         self.backoff = backoff
         self.clock = clock
         self.poll_seconds = poll_seconds
-        self.lease = lease
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -94,12 +97,13 @@ class JobRunner:
         """Every due job, without the housekeeping: what a `moderate` command does before it
         exits, so its e-mail goes out even when no service runs."""
         done = 0
-        while jobs := self.store.claim_jobs(self.handlers, limit=10, lease=self.lease):
-            for job in jobs:
-                self._run(job)
-                done += 1
-            if self._stop.is_set():
-                break
+        for kind, handler in self.handlers.items():
+            while jobs := self.store.claim_jobs([kind], limit=10, lease=handler.lease):
+                for job in jobs:
+                    self._run(job)
+                    done += 1
+                if self._stop.is_set():
+                    return done
         return done
 
     def wake(self) -> None:

@@ -248,3 +248,23 @@ def test_the_thread_runs_new_work_when_woken(store: SQLiteStore) -> None:
         assert len(handler.done) == 1
     finally:
         jobs.close()
+
+
+def test_each_kind_is_leased_for_as_long_as_its_handler_needs(
+    store: SQLiteStore, clock: Clock
+) -> None:
+    """A deploy may run for many minutes: its lease must not end while it still runs."""
+    store.enqueue([Job("deploy")])
+    other = SQLiteStore(store.path, clock=clock)
+    try:
+        started: list[int] = []
+
+        def slow_deploy(job: QueuedJob) -> None:
+            started.append(job.id)
+            clock.now += timedelta(minutes=10)  # still running ten minutes later…
+            assert other.claim_jobs(["deploy"]) == []  # …and nobody else has taken it
+
+        jobs = runner(store, clock, deploy=Handler(slow_deploy, lease=timedelta(minutes=20)))
+        assert jobs.tick() == 1 and len(started) == 1
+    finally:
+        other.close()
