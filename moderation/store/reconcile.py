@@ -35,6 +35,7 @@ class Reconciliation:
     was_empty: bool = False  # the database held no comment and no moderator before
     registered: list[int] = field(default_factory=list)
     moved: list[tuple[int, int]] = field(default_factory=list)  # (old id, new id)
+    why_moved: list[str] = field(default_factory=list)  # one sentence per move
     # Approved comments whose file is missing, or names a parent that moved: write them.
     to_write: list[Comment] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # files left alone, and why
@@ -55,12 +56,11 @@ class Reconciliation:
             lines.append(
                 f"registered {len(self.registered)} published comment(s) from files: {ids}"
             )
-        lines += [
-            f"comment #{old} now has the id #{new}: a published file holds another comment"
-            f" under #{old}"
-            for old, new in self.moved
-        ]
-        return lines + self.problems
+        return lines + self.why_moved + self.problems
+
+    def record_move(self, old: int, new: int, why: str) -> None:
+        self.moved.append((old, new))
+        self.why_moved.append(f"comment #{old} now has the id #{new}: {why}")
 
 
 def reconcile(db: sqlite3.Connection, comments_dir: Path, now: datetime) -> Reconciliation:
@@ -130,13 +130,12 @@ def _learn(
         _confirm(db, row, file, now)
         return
     twin = published.uid and one(db, "SELECT * FROM comments WHERE uid = ?", published.uid)
-    reason = f"{_relative(file)} holds another comment under #{file.id}"
     if row is not None:
-        report.moved.append((file.id, move(db, file.id, now, reason)))
+        reason = f"{_relative(file)} holds another comment under #{file.id}"
+        report.record_move(file.id, move(db, file.id, now, reason), reason)
     if twin:
-        report.moved.append(
-            (twin["id"], move(db, twin["id"], now, f"published as {_relative(file)}", file.id))
-        )
+        reason = f"it is published as {_relative(file)}"
+        report.record_move(twin["id"], move(db, twin["id"], now, reason, file.id), reason)
         _confirm(db, one(db, "SELECT * FROM comments WHERE id = ?", file.id), file, now)
         return
     _register(db, published, file, now)

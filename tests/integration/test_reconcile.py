@@ -89,6 +89,10 @@ def test_a_different_comment_under_a_published_id_moves_with_its_history(store, 
     files = write(comments, published(1, body="The published one."))
     report = store.reconcile(comments)
     assert report.moved == [(1, 3)]
+    assert report.notices("db") == [
+        "registered 1 published comment(s) from files: #1",
+        "comment #1 now has the id #3: comments/a/1.md holds another comment under #1",
+    ]
     moved = store.get(3)
     assert (moved.uid, moved.body, moved.status) == (pending.uid, pending.body, Status.PENDING)
     assert [e.action for e in store.audit_log(comment_id=3)] == ["moved", "submitted"]
@@ -129,6 +133,9 @@ def test_a_comment_published_under_another_id_takes_that_id(store, comments) -> 
     write(comments, replace(published_comment(comment), id=5, approved_by="robin"))
     report = store.reconcile(comments)
     assert report.moved == [(1, 5)] and store.get(5).uid == comment.uid
+    assert report.notices("db") == [
+        "comment #1 now has the id #5: it is published as comments/a/5.md"
+    ]
 
 
 def test_an_approved_comment_without_its_file_is_listed_for_writing(
