@@ -195,8 +195,9 @@ def move(
 ) -> int:
     """Give a comment another id (a fresh one, above `above`, unless `new_id` is free).
 
-    Every row that refers to it follows: its audit rows, revisions, replies, and the rows of
-    any table with a foreign key to `comments`. The caller holds a write transaction.
+    Every row that refers to it follows: its audit rows, revisions, replies, the rows of any
+    table with a foreign key to `comments`, and the jobs about it. The caller holds a write
+    transaction.
     """
     db.execute("PRAGMA defer_foreign_keys = ON")
     if new_id is None:
@@ -212,6 +213,12 @@ def move(
         db.execute(
             f'UPDATE "{table}" SET "{column}" = ? WHERE "{column}" = ?', (new_id, comment_id)
         )
+    # Jobs name their comment in the payload (erasure finds its messages by it).
+    db.execute(
+        "UPDATE jobs SET payload = json_set(payload, '$.comment_id', ?)"
+        " WHERE json_extract(payload, '$.comment_id') = ?",
+        (new_id, comment_id),
+    )
     _raise_sequence(db, new_id)
     status = Status(row["status"])
     write_audit(db, new_id, now, actor, "moved", status, status, f"was #{comment_id}: {reason}")

@@ -13,6 +13,7 @@ from commentfiles import BASE
 from moderation import commentfile
 from moderation.commentfile import PublishedComment
 from moderation.model import PASSED, Action, CheckResult, Review, Status, Submission
+from moderation.notify import email_job
 from moderation.publish import Publisher, published_comment
 from moderation.store import SQLiteStore
 
@@ -245,3 +246,12 @@ def test_a_moderator_can_unpublish_a_registered_comment(
     store.reconcile(comments)
     assert publisher.unpublish(store.decide(9, Action.UNPUBLISH, "robin", "asked to"))
     assert not path.exists()
+
+
+def test_jobs_about_a_moved_comment_follow_it(store, comments) -> None:
+    pending = submit(store)
+    store.enqueue([email_job("robin@example.org", "New comment", "Text", "about it", comment_id=1)])
+    write(comments, published(1, body="The published one."))
+    assert store.reconcile(comments).moved == [(1, pending.id + 1)]
+    (job,) = store.jobs()
+    assert job.payload["comment_id"] == pending.id + 1
