@@ -5,10 +5,10 @@ or a second machine approving for the same repository all leave files whose ids 
 does not know, or knows as another comment. `reconcile` runs in one write transaction at
 start-up: every published comment the database does not know is registered under its own id
 (an approved row, audited), a database comment whose id a file holds for another comment is
-moved to a fresh id first (its audit rows, revisions, replies and any other rows that refer to
-it follow), and the id sequence is raised above every published id. A file the database
-already found holding the same comment, unchanged since (`published_stamp`), is not read.
-docs/comment-files.md explains the scheme.
+moved to a fresh id first (`renumber`: every row that refers to it follows), and the id
+sequence is raised above every published id. A file the database already found holding the
+same comment, unchanged since (`published_stamp`), is not read. docs/comment-files.md
+explains the scheme.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pathlib import Path
 from .. import commentfile
 from ..commentfile import CommentFileError, PublishedComment, PublishedFile, aware
 from ..model import CheckResult, Comment, Outcome, Review, Status, Verdict, fingerprint
+from .renumber import move, raise_sequence
 from .rows import comment_from_row, dump_review, existing, iso, one, parse_time, write_audit
 
 ACTOR = "reconcile"
@@ -78,7 +79,7 @@ def reconcile(db: sqlite3.Connection, comments_dir: Path, now: datetime) -> Reco
     for file in commentfile.scan(comments_dir):
         by_id.setdefault(file.id, []).append(file)
     report.files = sum(map(len, by_id.values()))
-    _raise_sequence(db, max(by_id, default=0))  # fresh ids for moves come after every file
+    raise_sequence(db, max(by_id, default=0))  # fresh ids for moves come after every file
     claimed: dict[str, Path] = {}  # uid → the file that claimed it in this run
     approved = Status.APPROVED.value
     for comment_id in sorted(by_id):
@@ -132,10 +133,12 @@ def _learn(
     twin = published.uid and one(db, "SELECT * FROM comments WHERE uid = ?", published.uid)
     if row is not None:
         reason = f"{_relative(file)} holds another comment under #{file.id}"
-        report.record_move(file.id, move(db, file.id, now, reason), reason)
+        report.record_move(file.id, move(db, file.id, now, reason, ACTOR), reason)
     if twin:
         reason = f"it is published as {_relative(file)}"
-        report.record_move(twin["id"], move(db, twin["id"], now, reason, file.id), reason)
+        report.record_move(
+            twin["id"], move(db, twin["id"], now, reason, ACTOR, new_id=file.id), reason
+        )
         _confirm(db, one(db, "SELECT * FROM comments WHERE id = ?", file.id), file, now)
         return
     _register(db, published, file, now)
@@ -182,77 +185,6 @@ def _register(
         ),
     )  # fmt: skip
     write_audit(db, published.id, now, ACTOR, "registered", None, Status.APPROVED, source)
-
-
-def move(
-    db: sqlite3.Connection,
-    comment_id: int,
-    now: datetime,
-    reason: str,
-    new_id: int | None = None,
-    above: int = 0,
-    actor: str = ACTOR,
-) -> int:
-    """Give a comment another id (a fresh one, above `above`, unless `new_id` is free).
-
-    Every row that refers to it follows: its audit rows, revisions, replies, the rows of any
-    table with a foreign key to `comments`, and the jobs about it. The caller holds a write
-    transaction.
-    """
-    db.execute("PRAGMA defer_foreign_keys = ON")
-    if new_id is None:
-        new_id = _fresh_id(db, above)
-    row = one(db, "SELECT status FROM comments WHERE id = ?", comment_id)
-    if row is None:
-        raise ValueError(f"no comment {comment_id} to move")
-    db.execute(
-        "UPDATE comments SET id = ?, published_stamp = '' WHERE id = ?", (new_id, comment_id)
-    )
-    for table, column in _references(db):
-        # Names from the schema, not from input.
-        db.execute(
-            f'UPDATE "{table}" SET "{column}" = ? WHERE "{column}" = ?', (new_id, comment_id)
-        )
-    # Jobs name their comment in the payload (erasure finds its messages by it).
-    db.execute(
-        "UPDATE jobs SET payload = json_set(payload, '$.comment_id', ?)"
-        " WHERE json_extract(payload, '$.comment_id') = ?",
-        (new_id, comment_id),
-    )
-    _raise_sequence(db, new_id)
-    status = Status(row["status"])
-    write_audit(db, new_id, now, actor, "moved", status, status, f"was #{comment_id}: {reason}")
-    return new_id
-
-
-def _references(db: sqlite3.Connection) -> list[tuple[str, str]]:
-    """(table, column) of every foreign key to `comments.id`, replies included."""
-    return db.execute(
-        """
-        SELECT m.name, k."from" FROM sqlite_master AS m, pragma_foreign_key_list(m.name) AS k
-        WHERE m.type = 'table' AND k."table" = 'comments'
-        """
-    ).fetchall()
-
-
-def _fresh_id(db: sqlite3.Connection, above: int) -> int:
-    found = one(
-        db,
-        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'comments'), 0),"
-        " coalesce((SELECT max(id) FROM comments), 0), ?)",
-        above,
-    )
-    return int(found[0] if found else above) + 1
-
-
-def _raise_sequence(db: sqlite3.Connection, at_least: int) -> None:
-    """AUTOINCREMENT issues ids above `sqlite_sequence`: keep it above every published id."""
-    if one(db, "SELECT 1 FROM sqlite_sequence WHERE name = 'comments'") is None:
-        db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('comments', ?)", (at_least,))
-    else:
-        db.execute(
-            "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'comments'", (at_least,)
-        )
 
 
 def _unwritten(

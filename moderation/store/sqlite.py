@@ -34,7 +34,7 @@ from ..model import (
     fingerprint,
     status_for,
 )
-from . import accounts, jobs, limits, privacy, reconcile
+from . import accounts, jobs, limits, privacy, reconcile, renumber
 from .base import FollowUp, ModeratorSession, Store
 from .jobs import SQLiteJobs
 from .limits import SQLiteLimits
@@ -407,7 +407,7 @@ class SQLiteStore(SQLiteJobs, SQLiteLimits, Store):
 
     def move(self, comment_id: int, reason: str, actor: str, above: int = 0) -> Comment:
         with self._write() as db:
-            moved = reconcile.move(db, comment_id, self._clock(), reason, above=above, actor=actor)
+            moved = renumber.move(db, comment_id, self._clock(), reason, actor, above=above)
             return comment_from_row(existing(db, "id", moved))
 
     def close(self) -> None:
