@@ -25,6 +25,8 @@ from pelican.contents import Content
 from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from .pages import page_number, write_pages
+
 
 class ReadTracker:
     """Collects the slugs of the articles whose watched attributes a render reads."""
@@ -146,6 +148,7 @@ class RecordingWriter(Writer):
         self.tracker = tracker
         self.calls: list[WriteCall] = []
         self.page_calls: dict[str, int] = {}  # output -> index of the call that wrote it
+        self.page_numbers: dict[str, int] = {}  # output -> its number in a paginated list
         self.readers: dict[str, set[str]] = defaultdict(set)  # slug -> outputs that read it
         self.wanted: set[str] | None = None  # while replaying: the outputs to write
         self.written: list[str] = []  # changed outputs: of the full build, or the last replay
@@ -189,6 +192,9 @@ class RecordingWriter(Writer):
             return template.render(localcontext)
         self.rendered += 1
         self.page_calls[output] = call.index
+        number = page_number(localcontext)
+        if number is not None:
+            self.page_numbers[output] = number
         self.tracker.reads = set()
         try:
             return template.render(localcontext)
@@ -204,8 +210,8 @@ class RecordingWriter(Writer):
     def replay(self, slugs: Iterable[str]) -> list[str]:
         """Render and write again every page that read the comments of `slugs`.
 
-        Returns the outputs whose bytes changed. The other pages of the same calls (the rest
-        of a paginated list) are skipped before their template runs.
+        Returns the outputs whose bytes changed. The other pages of a paginated list are not
+        even set up (`pages.write_pages`).
         """
         pages = self.pages_reading(slugs)
         self.wanted = {sanitised_join(self.output_path, page) for page in pages}
@@ -213,11 +219,18 @@ class RecordingWriter(Writer):
         self._written_files.clear()
         self._overridden_files.clear()
         try:
-            for index in sorted({self.page_calls[page] for page in pages}):
+            by_call: dict[int, list[str]] = defaultdict(list)
+            for page in pages:
+                by_call[self.page_calls[page]].append(page)
+            for index, outputs in sorted(by_call.items()):
                 call = self.calls[index]
                 name, template, context, *rest = call.args
                 watched = _Watched(template, self, call)
-                Writer.write_file(self, name, watched, context, *rest, **call.kwargs)
+                numbers = [self.page_numbers.get(output) for output in outputs]
+                if None in numbers or not write_pages(
+                    self, watched, call.args, call.kwargs, numbers
+                ):
+                    Writer.write_file(self, name, watched, context, *rest, **call.kwargs)
         finally:
             self.wanted = None
         return self.written

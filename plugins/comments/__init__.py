@@ -84,6 +84,7 @@ class _State:
         self.slugs = {a.slug for a in _all_articles(generator)}
         self.feed_stamps: FeedStamps | None = None
         self.urls: dict[int, tuple[Article, str]] = {}
+        self.listed: dict[str, tuple[int, Files]] = {}  # folders settled at the last scan
         self.threads: dict[str, Thread] = {}  # by folder, made when first attached
 
     def _version(self) -> str:
@@ -243,7 +244,7 @@ def attach_comments(generator: ArticlesGenerator) -> None:
     """Read, check, thread and attach every article's published comments."""
     state = _State(generator)
     setattr(generator, STATE, state)
-    state.update(scan(state.root), warn_all=True)
+    state.update(scan(state.root, state.listed), warn_all=True)
     for article in _all_articles(generator):
         state.attach(article)
     generator.context["COMMENTS_FEED_ATOM"] = state.settings["COMMENTS_FEED_ATOM"]
@@ -257,7 +258,7 @@ def refresh_comments(generator: ArticlesGenerator) -> set[str]:
     The folder cache on disk is left for the next build: it re-reads only the changed files.
     """
     state = _state(generator)
-    changed = state.update(scan(state.root), warn_all=False)
+    changed = state.update(scan(state.root, state.listed), warn_all=False)
     if changed:
         for article in _all_articles(generator):
             if article.slug in changed:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from html.parser import HTMLParser
@@ -76,13 +77,23 @@ def source_digest(*names: str) -> str:
 READER_SOURCES = ("commentfile", "sanitize")
 
 
-def scan(root: Path) -> dict[str, Files]:
+# A folder whose own modification time is older than this is trusted to hold what it held when
+# it was last listed; a newer one may still change within the same clock tick.
+SETTLED_NS = 2_000_000_000
+
+
+def scan(root: Path, listed: dict[str, tuple[int, Files]] | None = None) -> dict[str, Files]:
     """Every visible `*.md` one folder below `root`, by folder, with its stamp.
 
     Files straight in `root` come under folder "" so they can be reported, not lost.
     Hidden files (the publisher's `.tmp-*.part` while it writes) are never comment files.
+    With `listed` (kept between scans of a long-running build), a folder whose modification
+    time is unchanged and settled is not listed again: a file added, removed or replaced (as
+    the publisher writes) changes it. A file edited in place does not; the next full build
+    reads it.
     """
     found: dict[str, Files] = {}
+    settled = time.time_ns() - SETTLED_NS
     with paused_collection():
         try:
             top = sorted(os.scandir(root), key=lambda entry: entry.name)
@@ -93,10 +104,30 @@ def scan(root: Path) -> dict[str, Files]:
             found[""] = loose
         for entry in top:
             if not entry.name.startswith(".") and entry.is_dir():
-                files = _stamps(entry.path, None)
+                files = _folder(entry, listed, settled)
                 if files:
                     found[entry.name] = files
+    if listed is not None:
+        for gone in listed.keys() - found.keys():
+            del listed[gone]
     return found
+
+
+def _folder(
+    entry: os.DirEntry[str], listed: dict[str, tuple[int, Files]] | None, settled: int
+) -> Files:
+    if listed is None:
+        return _stamps(entry.path, None)
+    modified = entry.stat().st_mtime_ns
+    known = listed.get(entry.name)
+    if known is not None and known[0] == modified:
+        return known[1]
+    files = _stamps(entry.path, None)
+    if modified < settled:
+        listed[entry.name] = (modified, files)
+    else:
+        listed.pop(entry.name, None)
+    return files
 
 
 def _stamps(folder: str, names: list[str] | None) -> Files:

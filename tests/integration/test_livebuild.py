@@ -239,3 +239,20 @@ def test_an_approval_in_the_service_reaches_the_article_page(project, start_serv
     assert shown(project, ARTICLE) == {f"comment-{comment_id}"}
     page = httpx.get(f"{live.url}/posts/{ARTICLE}/", timeout=10)
     assert f'id="comment-{comment_id}"' in page.text
+
+
+def test_a_comment_on_a_later_page_of_a_list_is_replayed_on_that_page_alone(
+    live, project, tmp_path
+) -> None:
+    live.refresh()
+    writer = live.built.writer
+    later = next(
+        slug
+        for slug, pages in sorted(writer.readers.items())
+        if any(writer.page_numbers.get(page, 1) > 1 for page in pages)
+    )
+    commentfile.write(project.comments, published(1, article=later))
+    report = live.refresh()
+    assert any(writer.page_numbers.get(page, 1) > 1 for page in report.written)
+    assert report.rendered < 15
+    assert differences(project.output, clean_build(project, tmp_path / "ref")) == []
