@@ -1,8 +1,9 @@
 """Housekeeping the service does on a schedule, so no promise depends on someone's cron job.
 
 Retention (client data, spam, finished jobs) keeps what docs/service.md says is kept for as
-long as it says; the Akismet re-check moves on comments held only because Akismet could not
-answer, as WordPress's Akismet plugin does on a timer. Each task is a `Periodic` registered
+long as it says; the re-check moves on comments held only because a check could not reach
+the outside world (Akismet, or the commenter's blog while this server's network was down), as
+WordPress's Akismet plugin does on a timer. Each task is a `Periodic` registered
 in `jobs.setup`; the store makes sure only one worker runs it per interval.
 """
 
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 AKISMET_UNAVAILABLE = "spam.akismet-unavailable"
+LINK_CHECK_UNAVAILABLE = "link.check-unavailable"
+# Holds that say nothing about the comment, only that a check could not be made.
+UNAVAILABLE = frozenset({AKISMET_UNAVAILABLE, LINK_CHECK_UNAVAILABLE})
 _PAGE = 200
 
 
@@ -45,18 +49,18 @@ def forget_done_jobs(service: CommentService, days: int) -> int:
     return forgotten
 
 
-def recheck_akismet_holds(service: CommentService) -> int:
-    """Run the policy again on comments held because Akismet did not answer; how many moved.
+def recheck_unavailable_holds(service: CommentService) -> int:
+    """Run the policy again on comments held because a check could not be made; how many moved.
 
-    Oldest first. When Akismet still cannot answer, the round stops without recording
+    Oldest first. When the check still cannot be made, the round stops without recording
     anything: asking again about every other comment would only fail the same way, and the
     audit log should not gain a line per comment per hour of an outage.
     """
     moved = 0
-    for comment in waiting_for_akismet(service):
+    for comment in waiting_for_a_check(service):
         review = service.policy.run(comment.submission())
-        if any(r.outcome.code == AKISMET_UNAVAILABLE for r in review.failures):
-            logger.info("housekeeping: Akismet still unavailable; re-check later")
+        if still := _unavailable(review.failures):
+            logger.info("housekeeping: %s still; re-check later", ", ".join(sorted(still)))
             break
         try:
             service.store.recheck(comment.id, review)
@@ -64,19 +68,19 @@ def recheck_akismet_holds(service: CommentService) -> int:
             continue  # corrected, decided or erased meanwhile: no longer ours to re-check
         moved += 1
     if moved:
-        logger.info("housekeeping: re-checked %d comment(s) held while Akismet was away", moved)
+        logger.info("housekeeping: re-checked %d comment(s) held while a check was away", moved)
     return moved
 
 
-def waiting_for_akismet(service: CommentService) -> list[Comment]:
-    """Held comments whose review says Akismet could not answer, oldest first."""
+def waiting_for_a_check(service: CommentService) -> list[Comment]:
+    """Held comments whose review says a check could not be made, oldest first."""
     found: list[Comment] = []
     offset = 0
     while page := service.store.queue(Status.HELD, limit=_PAGE, offset=offset):
-        found += [c for c in page if _waits_for_akismet(c)]
+        found += [c for c in page if _unavailable(c.review.failures)]
         offset += len(page)
     return found[::-1]
 
 
-def _waits_for_akismet(comment: Comment) -> bool:
-    return any(r.outcome.code == AKISMET_UNAVAILABLE for r in comment.review.failures)
+def _unavailable(failures) -> set[str]:
+    return {r.outcome.code for r in failures} & UNAVAILABLE

@@ -217,9 +217,10 @@ SETTINGS: tuple[Setting, ...] = (
         " texts), then it is deleted.",
     ),
     Setting(
-        "COMMENTS_AKISMET_RECHECK_MINUTES",
+        "COMMENTS_RECHECK_MINUTES",
         60,
-        "Minutes between re-checks of comments held because Akismet did not answer; 0: off.",
+        "Minutes between re-checks of comments held because a check could not be made (Akismet"
+        " did not answer, or the server's network was down during the link check); 0: off.",
     ),
     Setting(
         "COMMENTS_PUBLISH_DELAY",

@@ -50,13 +50,13 @@ def periodic_tasks(settings: Settings, service: CommentService) -> list[Periodic
                 "forget-done-jobs", every, lambda: housekeeping.forget_done_jobs(service, jobs_days)
             ),
         ]
-    minutes = settings["COMMENTS_AKISMET_RECHECK_MINUTES"]
-    if minutes and settings["COMMENTS_AKISMET_KEY"]:
+    minutes = settings["COMMENTS_RECHECK_MINUTES"]
+    if minutes and (settings["COMMENTS_AKISMET_KEY"] or settings["COMMENTS_VERIFY_LINKS"]):
         tasks.append(
             Periodic(
-                "akismet-recheck",
+                "recheck-unavailable",
                 timedelta(minutes=minutes),
-                lambda: housekeeping.recheck_akismet_holds(service),
+                lambda: housekeeping.recheck_unavailable_holds(service),
             )
         )
     return tasks

@@ -118,7 +118,7 @@ class LinkVerifier:
         outcome = self._visit(url)
         if outcome.passed:
             self._cache.put(host_key, outcome, self.ttl)
-        else:
+        elif outcome.code != "link.check-unavailable":  # our network: ask again next time
             self._cache.put(url, outcome, self.failure_ttl)
         return outcome
 

@@ -4,8 +4,10 @@ Akismet (its loopback fake) was unreachable."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from clock import Clock
@@ -13,7 +15,7 @@ from fakeakismet import FakeAkismet, running_fake_akismet
 from servers import Project
 from smtpserver import free_port
 
-from moderation.housekeeping import AKISMET_UNAVAILABLE
+from moderation.housekeeping import AKISMET_UNAVAILABLE, LINK_CHECK_UNAVAILABLE
 from moderation.jobs.model import Job, JobState
 from moderation.jobs.setup import periodic_tasks
 from moderation.model import (
@@ -111,9 +113,42 @@ def test_housekeeping_can_be_left_to_cron(project: Project) -> None:
     )
     service = build_service(settings, project.settings_file, rebuild=False)
     try:
-        assert [task.name for task in periodic_tasks(settings, service)] == ["akismet-recheck"]
+        assert [task.name for task in periodic_tasks(settings, service)] == ["recheck-unavailable"]
     finally:
         service.store.close()
+
+
+class LocalBlog:
+    """A commenter's blog on a loopback port: one HTML page with a feed link."""
+
+    PAGE = (
+        b'<html><head><link rel="alternate" type="application/rss+xml" href="/feed"></head></html>'
+    )
+
+    def __init__(self) -> None:
+        page = self.PAGE
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(page)))
+                self.end_headers()
+                self.wfile.write(page)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+
+    def __enter__(self) -> LocalBlog:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def point_akismet_at(service: CommentService, url: str) -> None:
@@ -128,7 +163,7 @@ def test_comments_held_while_akismet_was_down_are_rechecked_when_it_is_back(
     opened, clock: Clock
 ) -> None:
     port = free_port()  # Akismet is down: nothing listens there
-    service = opened(COMMENTS_AKISMET_KEY="good-key", COMMENTS_AKISMET_RECHECK_MINUTES="60")
+    service = opened(COMMENTS_AKISMET_KEY="good-key", COMMENTS_RECHECK_MINUTES="60")
     point_akismet_at(service, f"http://127.0.0.1:{port}")
     held = service.submit(COMMENT)
     assert held.status is Status.HELD
@@ -178,3 +213,35 @@ def test_a_comment_decided_during_the_recheck_is_skipped_not_fatal(opened, clock
         tick(service)
     statuses = [service.store.get(c.id).status for c in (first, second, third)]
     assert statuses == [Status.PENDING, Status.REJECTED, Status.PENDING]
+
+
+def test_comments_held_while_our_network_was_down_are_rechecked_when_it_is_back(
+    opened, clock: Clock
+) -> None:
+    """The live link check could not be made (no name resolved, not even the probe hosts):
+    once the network is back, the scheduled re-check passes the comment on."""
+    service = opened(COMMENTS_VERIFY_LINKS="true", COMMENTS_RECHECK_MINUTES="30")
+    [link_check] = [c for c in service.policy.checks if c.name == "link"]
+    guard = link_check.verifier.guard
+    blog = LocalBlog()
+    network = {"up": False}
+
+    def resolver(host: str, port: int) -> list[str]:
+        if not network["up"]:
+            raise OSError("Temporary failure in name resolution")
+        return ["127.0.0.1"]
+
+    guard.resolver = resolver
+    guard.allow_private_hosts = frozenset({"adalovelace.net"})
+    guard.allowed_ports = frozenset({blog.port})
+    link_check.rules = replace(link_check.rules, allowed_ports=frozenset({blog.port}))
+    with blog:
+        held = service.submit(replace(COMMENT, blog_url=f"http://adalovelace.net:{blog.port}/"))
+        assert held.status is Status.HELD
+        assert LINK_CHECK_UNAVAILABLE in [r.outcome.code for r in held.review.failures]
+        tick(service)  # still down: nothing recorded
+        assert [e.action for e in service.store.audit_log(comment_id=held.id)] == ["submitted"]
+        network["up"] = True
+        clock.now += timedelta(minutes=31)
+        tick(service)
+    assert service.store.get(held.id).status is Status.PENDING
