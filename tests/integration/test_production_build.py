@@ -4,7 +4,9 @@ production build."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from servers import ROOT, SETTINGS_TEMPLATE, Project, make_project, serving
+from servers import ROOT, SETTINGS_TEMPLATE, Project, free_socket, make_project, serving
 from sitecheck import parse
 
 from moderation.livebuild.buildmark import OutputClaimed, check, record
@@ -179,3 +181,26 @@ def test_who_may_build_into_a_recorded_folder(tmp_path, state, allowed) -> None:
     else:
         with pytest.raises(OutputClaimed, match=r"publishconf\.py"):
             check(output, mine)
+
+
+def test_serve_production_builds_with_publishconf_unless_told_otherwise(checkout) -> None:
+    with free_socket() as probe:
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [MODERATE, "serve", "--production", "--port", str(port)],
+        cwd=checkout, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={k: v for k, v in os.environ.items() if k != "MODERATE_SETTINGS"},
+    )  # fmt: skip
+    try:
+        assert server.stdout is not None
+        said = next(line for line in server.stdout if line.startswith("Approvals rebuild"))
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.communicate(timeout=60)
+    assert said.split() == [
+        "Approvals",
+        "rebuild",
+        str(checkout / "output"),
+        "with",
+        "publishconf.py",
+    ]
