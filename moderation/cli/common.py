@@ -29,13 +29,14 @@ def load_settings(context: click.Context) -> Settings:
 
 
 def open_service(context: click.Context, *, rebuild: bool = True, live: bool = False):
-    """The service, or exit 2 when the settings name a database that cannot be used."""
+    """The service, or exit 2 when the settings name a database that cannot be used; its store
+    is closed when the command ends."""
     from ..service import build_service, database_url
 
     settings = load_settings(context)
     file = Path(context.obj).resolve()
     try:
-        return settings, build_service(settings, file, rebuild=rebuild, live=live)
+        service = build_service(settings, file, rebuild=rebuild, live=live)
     except SettingsError as error:
         raise SettingsProblem(str(error)) from error
     except sqlite3.Error as error:
@@ -47,6 +48,9 @@ def open_service(context: click.Context, *, rebuild: bool = True, live: bool = F
         ) from error
     except ModerationError as error:
         raise click.ClickException(str(error)) from error
+    # The database is released when the command ends, however it ends.
+    context.call_on_close(service.store.close)
+    return settings, service
 
 
 def comment_json(comment: Comment) -> dict[str, object]:

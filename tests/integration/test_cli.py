@@ -165,3 +165,22 @@ def test_approval_writes_the_comment_file_and_rebuilds_the_article(project, live
     page = parse(project.article_page(COMMENT["article"]))
     assert {f"comment-{first}", f"comment-{second}"} <= page.ids
     assert not list(comment_file.parent.glob(".tmp-*"))  # written atomically, nothing left over
+
+
+def test_a_command_run_in_process_releases_its_database(project) -> None:
+    """Scripts and tests call the commands in-process: none may leave the database open."""
+    import gc
+    import warnings
+
+    from click.testing import CliRunner
+
+    from moderation.cli import main
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = CliRunner().invoke(
+            main, ["--settings", str(project.settings_file), "outbox", "--json"]
+        )
+        gc.collect()
+    assert result.exit_code == 0, result.output
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
