@@ -60,7 +60,7 @@ class LiveBuilder:
         settings_file: Path,
         content: Path,
         output: Path,
-        timeout: float = 600.0,
+        timeout: float = 3600.0,  # a warm-up build of 10,000 posts takes minutes
         run_dir: Path | None = None,
     ) -> None:
         self.settings_file = settings_file.resolve()
