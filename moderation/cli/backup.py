@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import ModerationError
-from .common import SettingsProblem, load_settings, open_service
+from .common import SettingsProblem, load_settings
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
 
@@ -43,8 +43,10 @@ def restore(context: click.Context, file: Path) -> None:
     """Replace the comment database with backup FILE (stop the service first).
 
     The database it replaces is kept beside it; the restored one then learns the comments
-    published since the backup from content/comments, so their ids are never reused.
+    published since the backup from content/comments, so their ids are never reused, and
+    marks unpublished the comments it has as approved that no longer have a file.
     """
+    from ..store import SQLiteStore
     from ..store.backups import restore as replace
 
     database = _database(context)
@@ -55,9 +57,13 @@ def restore(context: click.Context, file: Path) -> None:
     if kept is not None:
         click.echo(f"kept the replaced database as {kept}")
     click.echo(f"restored {database} from {file}")
-    _, service = open_service(context, rebuild=False)  # reconciles with content/comments
+    settings = load_settings(context)
+    store = SQLiteStore(database)
     try:
-        for line in service.notices:
-            click.echo(line)
+        report = store.reconcile(Path(settings["PATH"]) / settings["COMMENTS_PATH"], restored=True)
     finally:
-        service.store.close()
+        store.close()
+    for line in report.notices(database):
+        click.echo(line)
+    if report.to_write:
+        click.echo(f"{len(report.to_write)} comment file(s) are written when the service starts")

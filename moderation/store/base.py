@@ -282,13 +282,14 @@ class Store(Protocol):
         """True for exactly one caller when the periodic task `name` is due; it runs it."""
         ...
 
-    def reconcile(self, comments_dir: Path) -> Reconciliation:
+    def reconcile(self, comments_dir: Path, *, restored: bool = False) -> Reconciliation:
         """Learn the published comment files (`store.reconcile`, docs/comment-files.md).
 
         Registers the comments the database does not know under their own ids, moves a
         database comment whose id a file holds for another comment, keeps new ids above
         every published one. Returns what it did, and the approved comments whose file is
-        missing or outdated, for the publisher to write.
+        missing or outdated, for the publisher to write. `restored` (just restored from a
+        backup): an approved comment without a file is marked unpublished instead.
         """
         ...
 

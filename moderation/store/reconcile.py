@@ -64,8 +64,14 @@ class Reconciliation:
         self.why_moved.append(f"comment #{old} now has the id #{new}: {why}")
 
 
-def reconcile(db: sqlite3.Connection, comments_dir: Path, now: datetime) -> Reconciliation:
-    """Bring the database in step with the files; the caller holds a write transaction."""
+def reconcile(
+    db: sqlite3.Connection, comments_dir: Path, now: datetime, *, restored: bool = False
+) -> Reconciliation:
+    """Bring the database in step with the files; the caller holds a write transaction.
+
+    `restored`: the database is an older backup, so an approved comment without a file was
+    most likely unpublished since; it is marked unpublished instead of written again.
+    """
     db.execute("PRAGMA defer_foreign_keys = ON")  # ids move; the references follow them
     counts = one(db, "SELECT (SELECT count(*) FROM comments), (SELECT count(*) FROM moderators)")
     report = Reconciliation(was_empty=counts is not None and counts[0] + counts[1] == 0)
@@ -101,8 +107,32 @@ def reconcile(db: sqlite3.Connection, comments_dir: Path, now: datetime) -> Reco
         " WHERE reply_to IS NOT NULL AND reply_to NOT IN (SELECT id FROM comments)"
     )
     present = {(f.article, f.id) for files in by_id.values() for f in files}
-    report.to_write = _unwritten(db, present, {new for _, new in report.moved})
+    moved = {new for _, new in report.moved}
+    report.to_write = _unwritten(db, present, moved)
+    if restored:
+        gone = [
+            c for c in report.to_write if c.id not in moved and (c.article, c.id) not in present
+        ]
+        for comment in gone:
+            _unpublish(db, comment.id, now, report)
+        report.to_write = [c for c in report.to_write if c not in gone]
     return report
+
+
+def _unpublish(
+    db: sqlite3.Connection, comment_id: int, now: datetime, report: Reconciliation
+) -> None:
+    """Approved in the restored backup, no file now: taken down after the backup was made."""
+    reason = "approved in the restored backup, but not in content/comments: unpublished since"
+    db.execute(
+        "UPDATE comments SET status = ?, updated_at = ?, decided_by = ?, decided_at = ?,"
+        " decision_reason = ? WHERE id = ?",
+        (Status.REJECTED.value, iso(now), ACTOR, iso(now), reason, comment_id),
+    )
+    write_audit(db, comment_id, now, ACTOR, "unpublish", Status.APPROVED, Status.REJECTED, reason)
+    report.problems.append(
+        f"comment #{comment_id} is {reason}; it is marked unpublished (approve it to publish it)"
+    )
 
 
 def _learn(

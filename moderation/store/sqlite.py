@@ -401,9 +401,9 @@ class SQLiteStore(SQLiteJobs, SQLiteLimits, Store):
         with self._write() as db:
             accounts.end_session(db, token_hash)
 
-    def reconcile(self, comments_dir: Path) -> reconcile.Reconciliation:
+    def reconcile(self, comments_dir: Path, *, restored: bool = False) -> reconcile.Reconciliation:
         with self._write() as db:
-            return reconcile.reconcile(db, comments_dir, self._clock())
+            return reconcile.reconcile(db, comments_dir, self._clock(), restored=restored)
 
     def move(self, comment_id: int, reason: str, actor: str, above: int = 0) -> Comment:
         with self._write() as db:

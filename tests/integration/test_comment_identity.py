@@ -123,23 +123,27 @@ def test_an_older_backup_never_overwrites_a_published_comment(
 ) -> None:
     backup = tmp_path / "backups" / "comments.sqlite3"
     with running(project) as live:
-        early = [publish(live, n) for n in range(2)]
+        early = [publish(live, n) for n in range(3)]
         result = moderate(project, "backup", str(backup))  # while the service runs
         assert result.returncode == 0, result.stderr
-        later = [publish(live, n) for n in range(2, 4)]
+        later = [publish(live, n) for n in range(3, 5)]
+        taken_down = early.pop()
+        live.service.decide(taken_down, Action.UNPUBLISH, "robin", "asked to")
     before = files(project)
 
     result = moderate(project, "restore", str(backup))
     assert result.returncode == 0, result.stderr
     assert "kept the replaced database" in result.stdout
     assert f"#{later[0]}, #{later[1]}" in result.stdout  # learnt from content/comments
+    assert f"comment #{taken_down} is approved in the restored backup" in result.stdout
 
     with running(project) as live:
         reply = publish(live, 4, reply_to=later[1])
         fresh = publish(live, 0)
-    assert {reply, fresh}.isdisjoint(early + later)
+    assert {reply, fresh}.isdisjoint([*early, *later, taken_down])
     after = files(project)
     assert {path: after[path] for path in before} == before
+    assert not (project.comments / ARTICLE / f"{taken_down}.md").exists()  # stays taken down
     assert_permalinks_point_at_their_comments(project)
 
 

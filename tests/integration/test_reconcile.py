@@ -255,3 +255,15 @@ def test_jobs_about_a_moved_comment_follow_it(store, comments) -> None:
     assert store.reconcile(comments).moved == [(1, pending.id + 1)]
     (job,) = store.jobs()
     assert job.payload["comment_id"] == pending.id + 1
+
+
+def test_after_a_restore_an_approved_comment_without_a_file_is_unpublished(
+    store, comments, publisher
+) -> None:
+    kept, dropped = (approve(store, publisher, submit(store, body=b).id) for b in ("A.", "B."))
+    commentfile.remove(comments, "a", dropped.id)  # unpublished after the backup was taken
+    report = store.reconcile(comments, restored=True)
+    assert report.to_write == [] and store.get(dropped.id).status is Status.REJECTED
+    assert "marked unpublished" in report.notices("db")[0]
+    assert store.get(kept.id).status is Status.APPROVED
+    assert store.audit_log(comment_id=dropped.id)[0].action == "unpublish"
