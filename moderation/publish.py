@@ -14,6 +14,7 @@ settings file (`livebuild.buildmark`).
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 import threading
@@ -73,7 +74,8 @@ class SiteBuilder:
         self.output = output
         self.command = [
             sys.executable, "-m", "pelican", str(content),
-            "-s", str(settings_file), "-o", str(output), "--fatal", "errors", "-q",
+            # No -q: it silences the errors that --fatal counts (a plugin that cannot load).
+            "-s", str(settings_file), "-o", str(output), "--fatal", "errors",
         ]  # fmt: skip
 
     def start(self) -> None:
@@ -83,16 +85,27 @@ class SiteBuilder:
         started = time.perf_counter()
         with output_lock(self.output):
             buildmark.check(self.output, self.settings_file)
-            result = subprocess.run(self.command, capture_output=True, text=True, check=False)
+            result = subprocess.run(
+                self.command,
+                capture_output=True,
+                text=True,
+                check=False,
+                env={**os.environ, "COLUMNS": "250"},  # Pelican's log wraps at the width
+            )
             if result.returncode != 0:
-                raise RuntimeError(
-                    f"pelican exited {result.returncode}: {result.stderr.strip()[-2000:]}"
-                )
+                raise RuntimeError(f"pelican exited {result.returncode}: {_first_error(result)}")
             buildmark.record(self.output, self.settings_file)
         logger.info("publish: site rebuilt in %.2f s", time.perf_counter() - started)
 
     def close(self) -> None:
         """Nothing to stop."""
+
+
+def _first_error(result: subprocess.CompletedProcess[str]) -> str:
+    """What Pelican said from its first error on (it logs to standard output)."""
+    said = f"{result.stdout}\n{result.stderr}"
+    start = min((i for i in (said.find(" ERROR "), said.find(" CRITICAL ")) if i >= 0), default=0)
+    return " ".join(said[start:].split())[:2000]
 
 
 class Publisher:
