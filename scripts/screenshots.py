@@ -20,6 +20,9 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # what tests/servers.py imports beside it
+
+from servers import make_project, serving  # noqa: E402
 
 from moderation.model import Action  # noqa: E402
 from moderation.passwords import hash_password  # noqa: E402
@@ -27,7 +30,6 @@ from moderation.publish import SiteBuilder  # noqa: E402
 from moderation.service import build_service  # noqa: E402
 from moderation.settings import Settings  # noqa: E402
 from moderation.web.app import create_app  # noqa: E402
-from tests.servers import make_project, serving  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
