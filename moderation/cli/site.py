@@ -25,7 +25,7 @@ def publish(context: click.Context) -> None:
     settings = load_settings(context)
     output = Path(settings["OUTPUT_PATH"])
     try:
-        SiteBuilder(Path(context.obj), Path(settings["PATH"]), output)()
+        SiteBuilder(Path(context.obj), Path(settings["PATH"]), output, ask_running=False)()
     except RuntimeError as error:
         raise click.ClickException(f"build failed: {error}") from error
     click.echo(f"site built into {output} with {context.obj}")

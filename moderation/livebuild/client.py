@@ -105,6 +105,11 @@ class LiveBuilder:
         with self._lock:
             self._disconnect()
 
+    def serving(self) -> bool:
+        """Whether a builder with these settings already serves the output folder."""
+        found = server.owner(self.socket)
+        return bool(found) and found.get("settings") == str(self.settings_file)
+
     def builder_pid(self) -> int | None:
         """The running builder's process id (None when none runs)."""
         found = server.owner(self.socket)

@@ -19,6 +19,8 @@ import pytest
 from servers import Project, free_socket, make_project
 from sitecheck import parse
 
+from moderation.livebuild.buildmark import record_path
+
 pytestmark = pytest.mark.slow
 
 BIN = Path(sys.executable).parent
@@ -99,18 +101,22 @@ def hidden(html: str, form_id: str) -> dict[str, str]:
     return parser.fields
 
 
+def submit(client: httpx.Client, number: int) -> int:
+    answer = client.post(
+        "/api/comments",
+        json={
+            "article": ARTICLE, "name": "Ada Lovelace", "url": "https://adalovelace.net/",
+            "email": "ada@adalovelace.net", "body": f"Shared builder, comment {number}.",
+        },
+    )  # fmt: skip
+    assert answer.status_code == 202, answer.text
+    return answer.json()["id"]
+
+
 def approve(url: str, number: int) -> None:
     """A new comment, approved by a moderator over a new connection (so either worker)."""
     with httpx.Client(base_url=url, timeout=30) as client:
-        answer = client.post(
-            "/api/comments",
-            json={
-                "article": ARTICLE, "name": "Ada Lovelace", "url": "https://adalovelace.net/",
-                "email": "ada@adalovelace.net", "body": f"Shared builder, comment {number}.",
-            },
-        )  # fmt: skip
-        assert answer.status_code == 202, answer.text
-        comment = answer.json()["id"]
+        comment = submit(client, number)
         login = hidden(client.get("/moderate/login").text, "login-form")
         client.post("/moderate/login", data={**login, "username": "robin", "password": PASSWORD})
         page = client.get(f"/moderate/comments/{comment}").text
@@ -160,10 +166,21 @@ def test_two_workers_share_one_builder_that_survives_being_killed(tmp_path) -> N
         wait_until_shown(project, approvals)
         assert len(builders(project.output)) == 1
 
+        # An approval from a shell asks the service's builder too: no `pelican` run (which
+        # would write the build record again), still one builder.
+        record = record_path(project.output).read_text()
+        with httpx.Client(base_url=url, timeout=30) as client:
+            comment = submit(client, approvals + 1)
+        command = [BIN / "moderate", "--settings", project.settings_file, "approve", str(comment)]
+        assert subprocess.run(command, capture_output=True, timeout=120).returncode == 0
+        wait_until_shown(project, approvals + 1)
+        assert record_path(project.output).read_text() == record
+        assert len(builders(project.output)) == 1
+
         (first,) = builders(project.output)
         os.kill(first, signal.SIGKILL)
-        approve(url, approvals + 1)  # its worker starts a new builder and asks it again
-        wait_until_shown(project, approvals + 1)
+        approve(url, approvals + 2)  # its worker starts a new builder and asks it again
+        wait_until_shown(project, approvals + 2)
         assert [pid for pid in builders(project.output) if pid != first] == builders(project.output)
         assert len(builders(project.output)) == 1
     deadline = time.monotonic() + 15
