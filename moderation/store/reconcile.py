@@ -158,7 +158,7 @@ def _learn(
         claimed[published.uid] = file.path
     row = one(db, "SELECT * FROM comments WHERE id = ?", file.id)
     if row is not None and commentfile.same_comment(_as_published(row), published):
-        _confirm(db, row, file, now)
+        _confirm(db, row, published, file, now)
         return
     twin = published.uid and one(db, "SELECT * FROM comments WHERE uid = ?", published.uid)
     if row is not None:
@@ -169,20 +169,30 @@ def _learn(
         report.record_move(
             twin["id"], move(db, twin["id"], now, reason, ACTOR, new_id=file.id), reason
         )
-        _confirm(db, one(db, "SELECT * FROM comments WHERE id = ?", file.id), file, now)
+        _confirm(db, existing(db, "id", file.id), published, file, now)
         return
     _register(db, published, file, now)
     report.registered.append(file.id)
 
 
-def _confirm(db: sqlite3.Connection, row: sqlite3.Row, file: PublishedFile, now: datetime) -> None:
-    """The file holds this row's comment: it is published (so approved) where the file lies,
-    and the file's stamp spares reading it again."""
+def _confirm(
+    db: sqlite3.Connection,
+    row: sqlite3.Row,
+    published: PublishedComment,
+    file: PublishedFile,
+    now: datetime,
+) -> None:
+    """The file holds this row's comment: it is published (so approved, with the file's
+    approval record) where the file lies, and the file's stamp spares reading it again."""
     if row["status"] != Status.APPROVED:
         db.execute(
-            "UPDATE comments SET status = ?, updated_at = ? WHERE id = ?",
-            (Status.APPROVED.value, iso(now), row["id"]),
-        )
+            "UPDATE comments SET status = ?, updated_at = ?, decided_by = ?, decided_at = ?"
+            " WHERE id = ?",
+            (
+                Status.APPROVED.value, iso(now), published.approved_by,
+                iso(aware(published.approved_at)), row["id"],
+            ),
+        )  # fmt: skip
         write_audit(
             db, row["id"], now, ACTOR, "registered", Status(row["status"]), Status.APPROVED,
             f"found published in {_relative(file)}",

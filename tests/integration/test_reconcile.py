@@ -124,7 +124,8 @@ def test_the_same_comment_pending_in_a_backup_becomes_approved(store, comments) 
     files = write(comments, published_comment(replace(store.get(comment.id), decided_by="robin")))
     report = store.reconcile(comments)
     assert (report.registered, report.moved) == ([], [])
-    assert store.get(comment.id).status is Status.APPROVED
+    confirmed = store.get(comment.id)
+    assert (confirmed.status, confirmed.decided_by) == (Status.APPROVED, "robin")
     assert list(files.values()) == [p.read_bytes() for p in files]
 
 
