@@ -270,6 +270,12 @@ SETTINGS: tuple[Setting, ...] = (
         " stopped and tried again later.",
     ),
     Setting(
+        "COMMENTS_IMPORT_PINGBACKS",
+        "skip",
+        "`moderate import`: pingbacks and trackbacks from the old blog are 'skip'ped (counted)"
+        " or put in the 'queue' for a moderator; they are never published by an import.",
+    ),
+    Setting(
         "COMMENTS_API_URL",
         "/api/comments",
         "Where the comment form posts (absolute in production).",

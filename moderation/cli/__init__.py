@@ -17,6 +17,7 @@ from . import (
     checking,
     decisions,
     deployconfig,
+    importing,
     outbox,
     ports,
     privacy,
@@ -65,5 +66,6 @@ for command in (
     accounts.remove_moderator,
     backup.backup,
     backup.restore,
+    importing.import_comments,
 ):
     main.add_command(command)

@@ -16,6 +16,7 @@ from ..jobs.model import Job, JobState, QueuedJob
 from ..model import Action, AuditEntry, Comment, Review, Status, Submission
 
 if TYPE_CHECKING:
+    from .imports import ImportRow
     from .reconcile import Reconciliation
 
 # The work a decision causes (e-mail, deploys), written in the decision's own transaction.
@@ -295,6 +296,21 @@ class Store(Protocol):
 
     def move(self, comment_id: int, reason: str, actor: str, above: int = 0) -> Comment:
         """Give a comment a fresh id (above `above`), audited; its references follow it."""
+        ...
+
+    def imported_ids(self, source: str) -> set[str]:
+        """The original ids of the comments already imported from `source` (`moderate import`)."""
+        ...
+
+    def add_imported(self, rows: Sequence[ImportRow]) -> list[int]:
+        """Store imported comments, each with its audit row and its (source, original id),
+        in one transaction; a row whose original id is already there is skipped. Returns the
+        new comments' ids. Replies are linked afterwards, by `link_imported_replies`."""
+        ...
+
+    def link_imported_replies(self, source: str) -> list[int]:
+        """Point imported replies at their imported parents (on the same article); returns
+        the ids of the replies linked, whose published files need their `Reply-To`."""
         ...
 
     def close(self) -> None:

@@ -234,6 +234,29 @@ def add_shared_limits(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX login_attempts_client ON login_attempts (client, at)")
 
 
+def add_imported_comments(db: sqlite3.Connection) -> None:
+    """Which comments came from which old blog: (source, original id) → our comment.
+
+    Importing the same export twice adds nothing, an overlapping one only what is new, and a
+    reply finds its parent after the whole file is read. The row outlives its comment (SET
+    NULL), so spam purged after an import does not come back with the next one.
+    """
+    db.execute(
+        """
+        CREATE TABLE imported_comments (
+            source TEXT NOT NULL,
+            original_id TEXT NOT NULL,
+            comment_id INTEGER REFERENCES comments(id) ON DELETE SET NULL,
+            parent_original_id TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL DEFAULT 'comment',
+            imported_at TEXT NOT NULL,
+            PRIMARY KEY (source, original_id)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX imported_comments_comment ON imported_comments (comment_id)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     create_comments_and_audit,
     add_revisions_and_audit_index,
@@ -242,6 +265,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     add_comment_identity,
     add_comment_versions,
     add_shared_limits,
+    add_imported_comments,
 )
 
 

@@ -15,7 +15,7 @@ import fcntl
 import secrets
 import sqlite3
 import threading
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -34,7 +34,7 @@ from ..model import (
     fingerprint,
     status_for,
 )
-from . import accounts, jobs, limits, privacy, reconcile, renumber
+from . import accounts, imports, jobs, limits, privacy, reconcile, renumber
 from .base import FollowUp, ModeratorSession, Store
 from .jobs import SQLiteJobs
 from .limits import SQLiteLimits
@@ -409,6 +409,18 @@ class SQLiteStore(SQLiteJobs, SQLiteLimits, Store):
         with self._write() as db:
             moved = renumber.move(db, comment_id, self._clock(), reason, actor, above=above)
             return comment_from_row(existing(db, "id", moved))
+
+    def imported_ids(self, source: str) -> set[str]:
+        with self._connection() as db:
+            return imports.known(db, source)
+
+    def add_imported(self, rows: Sequence[imports.ImportRow]) -> list[int]:
+        with self._write() as db:
+            return imports.add(db, rows, self._clock())
+
+    def link_imported_replies(self, source: str) -> list[int]:
+        with self._write() as db:
+            return imports.link_replies(db, source)
 
     def close(self) -> None:
         with self._lock:

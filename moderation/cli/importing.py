@@ -1,0 +1,109 @@
+"""`moderate import wordpress|blogger|disqus FILE`: bring an old blog's comments home.
+
+Checks the whole file first (nothing is stored from a file with a bad entry unless
+`--skip-bad`), then stores, publishes what the old blog had published and queues the rest;
+`--dry-run` shows the same summary without storing anything. docs/import.md walks through it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from ..errors import ModerationError
+from ..importers.articlemap import ArticleMap
+from ..importers.run import READERS, Importer, ImportOptions, ImportSummary
+from .common import EXIT_INVALID_INPUT, SettingsProblem, open_service
+
+PINGBACK_CHOICES = ("skip", "queue")
+
+
+@click.command(name="import")
+@click.argument("source", type=click.Choice(sorted(READERS)))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Read and check everything; store nothing.")
+@click.option(
+    "--skip-bad", is_flag=True, help="Import the readable entries of a file with bad ones."
+)
+@click.option(
+    "--comments-only",
+    is_flag=True,
+    help="Import comments for posts already here (posts are not imported yet: the default).",
+)
+@click.pass_context
+def import_comments(
+    context: click.Context,
+    source: str,
+    file: Path,
+    dry_run: bool,
+    skip_bad: bool,
+    comments_only: bool,
+) -> None:
+    """Import an old blog's comments (a WordPress WXR, a Blogger or a Disqus export)."""
+    settings, service = open_service(context, rebuild=not dry_run)
+    pingbacks = settings["COMMENTS_IMPORT_PINGBACKS"]
+    if pingbacks not in PINGBACK_CHOICES:
+        raise SettingsProblem(
+            f"COMMENTS_IMPORT_PINGBACKS {pingbacks!r}: choose one of {', '.join(PINGBACK_CHOICES)}"
+        )
+    importer = Importer(
+        store=service.store,
+        policy=service.policy,
+        articles=ArticleMap(service.articles),
+        rules=service.rules,
+        publisher=service.publisher,
+        today=date.today(),
+    )
+    options = ImportOptions(dry_run=dry_run, skip_bad=skip_bad, pingbacks=pingbacks)
+    try:
+        with Progress(transient=True, console=Console(stderr=True)) as bar:
+            task = bar.add_task(f"Importing {file.name}", total=None)
+            summary = importer.run(
+                source,
+                file,
+                options,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    except ModerationError as error:
+        click.echo(str(error), err=True)
+        context.exit(EXIT_INVALID_INPUT)
+    _print(summary, dry_run)
+    if not dry_run and not service.publisher.wait_idle(timeout=600):
+        click.echo("the site rebuild did not finish in time", err=True)
+        context.exit(EXIT_INVALID_INPUT)
+    if not dry_run and service.publisher.last_error:
+        click.echo(f"the site rebuild failed: {service.publisher.last_error}", err=True)
+        context.exit(EXIT_INVALID_INPUT)
+
+
+def _print(summary: ImportSummary, dry_run: bool) -> None:
+    console = Console()
+    would = "would be " if dry_run else ""
+    table = Table("comments", "how many", box=None, title=f"{summary.source}: {summary.file}")
+    table.add_row("in the file", str(summary.comments))
+    table.add_row(f"{would}imported", str(summary.imported))
+    table.add_row(f"  {would}published", str(summary.published))
+    for status, count in sorted(summary.queued.items()):
+        table.add_row(f"  {would}queued as {status}", str(count))
+    table.add_row("already there", str(summary.already))
+    for reason, count in sorted(summary.skipped.items()):
+        if count:
+            table.add_row(f"skipped: {reason}", str(count))
+    console.print(table)
+    if summary.unpublishable:
+        console.print(
+            f"{summary.unpublishable} comment(s) approved on the old blog break a rule no"
+            " approval overrules (a name, a blog link): they are held for a moderator, code"
+            " import.unpublishable"
+        )
+    for line in summary.not_here[:20]:
+        console.print(f"[yellow]no article here for[/] {line}")
+    if len(summary.not_here) > 20:
+        console.print(f"… and {len(summary.not_here) - 20} more without an article here")
+    for bad in summary.bad[:20]:
+        console.print(f"[red]skipped[/] {bad.place}: {bad.problem}")

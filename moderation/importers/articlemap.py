@@ -1,0 +1,59 @@
+"""Which of our articles an old comment belongs to.
+
+An article names its old addresses in its metadata: `Old-Url:` (one or more permalinks,
+separated by spaces) and `Old-Id:` (the old post's id: WordPress `post_id`, Blogger's post
+number, a Disqus thread's `dsq:id`). Addresses are compared by path and query only
+(`http://old.example/2013/07/slug.html` and `/2013/07/slug.html` match; a trailing slash does
+not matter). When no article claims an address, its last segment (`slug.html`, `slug/`) is
+tried as a slug. A comment no article claims is reported, never dropped silently.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from ..articles import ArticleIndex
+
+
+def address_key(url: str) -> str:
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/") or "/"
+    return f"{path}?{parts.query}" if parts.query else path
+
+
+class ArticleMap:
+    def __init__(self, articles: ArticleIndex) -> None:
+        self.slugs = set(articles.articles())
+        self.by_url: dict[str, str] = {}
+        self.by_id: dict[str, str] = {}
+        for slug, article in articles.articles().items():
+            meta = _header(article.source)
+            for url in meta.get("old-url", "").split():
+                self.by_url[address_key(url)] = slug
+            for old_id in meta.get("old-id", "").split():
+                self.by_id[old_id] = slug
+
+    def find(self, post_url: str, post_id: str) -> str | None:
+        """The slug of the article that was this old post, or None."""
+        if post_url and (slug := self.by_url.get(address_key(post_url))):
+            return slug
+        if post_id and (slug := self.by_id.get(post_id)):
+            return slug
+        if post_url:
+            last = address_key(post_url).partition("?")[0].rsplit("/", 1)[-1]
+            guess = last.removesuffix(".html").removesuffix(".htm")
+            if guess in self.slugs:
+                return guess
+        return None
+
+
+def _header(source) -> dict[str, str]:
+    """The article's `Key: value` metadata lines, as `ArticleIndex` reads them."""
+    meta: dict[str, str] = {}
+    with source.open(encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            key, colon, value = line.partition(":")
+            if not line.strip() or not colon or " " in key.strip():
+                break
+            meta[key.strip().lower()] = value.strip()
+    return meta

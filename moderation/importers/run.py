@@ -1,0 +1,224 @@
+"""One import: read a source's file twice (check it all, then store it), publish what the old
+blog had published, queue what it had not.
+
+The first pass reads the whole file and refuses it, with every bad entry's place, before
+anything is stored (unless `skip_bad`). The second maps each comment to an article, runs the
+policy and stores comments in batches; a crash midway leaves a partial import that the next
+run completes, as `(source, original id)` is recorded with each comment. Replies are linked
+to their parents after the whole file is stored, then the approved comments' files are
+written and one rebuild is scheduled.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ..model import CheckResult, Outcome, Review, Status, Submission, Verdict, status_for
+from ..policy import Policy
+from ..publish import Publisher
+from ..publishrules import PublishRules
+from ..store import Store
+from ..store.imports import ImportRow
+from . import blogger, disqus, wordpress
+from .articlemap import ArticleMap
+from .record import BadEntry, ImportFileError, Kind, OldComment, OldPost, OldStatus, Record
+
+READERS: dict[str, Callable[[Path], Iterator[Record]]] = {
+    wordpress.SOURCE: wordpress.read,
+    blogger.SOURCE: blogger.read,
+    disqus.SOURCE: disqus.read,
+}
+BATCH = 500
+# Checks that judge how a comment was sent through our form, which an old comment never was.
+FORM_CHECKS = frozenset({"form", "honeypot"})
+
+
+@dataclass
+class ImportOptions:
+    dry_run: bool = False
+    skip_bad: bool = False
+    pingbacks: str = "skip"  # "skip", or "queue": moderators decide (COMMENTS_IMPORT_PINGBACKS)
+
+
+@dataclass
+class ImportSummary:
+    source: str
+    file: Path
+    comments: int = 0  # comment entries in the file (pingbacks included)
+    imported: int = 0
+    already: int = 0  # imported before from this source
+    published: int = 0
+    queued: Counter[str] = field(default_factory=Counter)  # status → how many
+    skipped: Counter[str] = field(default_factory=Counter)  # reason → how many
+    not_here: list[str] = field(default_factory=list)  # comments whose post is not here
+    bad: list[BadEntry] = field(default_factory=list)
+    relinked: int = 0  # replies linked to their parents
+    unpublishable: int = 0  # approved on the old blog, but a hard rule keeps them off
+
+
+@dataclass
+class Importer:
+    store: Store
+    policy: Policy  # the service's
+    articles: ArticleMap
+    rules: PublishRules
+    publisher: Publisher | None
+    today: date
+
+    def run(
+        self,
+        source: str,
+        path: Path,
+        options: ImportOptions,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> ImportSummary:
+        """Import `path`; `progress(done, total)` is told as entries are handled."""
+        read = READERS[source]
+        summary = ImportSummary(source, path)
+        posts = self._survey(read, path, summary)
+        if summary.bad and not options.skip_bad:
+            shown = "\n".join(f"  {b.place}: {b.problem}" for b in summary.bad[:20])
+            more = f"\n  … and {len(summary.bad) - 20} more" if len(summary.bad) > 20 else ""
+            raise ImportFileError(
+                f"{path}: {len(summary.bad)} entr{'y' if len(summary.bad) == 1 else 'ies'}"
+                f" cannot be read; nothing was imported (--skip-bad imports the rest):\n"
+                f"{shown}{more}"
+            )
+        summary.skipped["unreadable entry"] = len(summary.bad)
+        known = self.store.imported_ids(source)
+        queue_policy = Policy([c for c in self.policy.checks if c.name not in FORM_CHECKS])
+        # The old author's approval stands, so no paid or remote check (Akismet) per comment.
+        old_policy = Policy([c for c in queue_policy.checks if not getattr(c, "costly", False)])
+        record = f"imported from {source} on {self.today.isoformat()}"
+        batch: list[ImportRow] = []
+        new_ids: list[int] = []
+        done = 0
+        for entry in read(path):
+            if not isinstance(entry, OldComment):
+                continue
+            done += 1
+            if progress is not None and done % 100 == 0:
+                progress(done, summary.comments)
+            row = self._row(entry, source, posts, known, options, summary, record)
+            if row is None:
+                continue
+            policy = old_policy if row.status is Status.APPROVED else queue_policy
+            row = self._reviewed(row, policy, summary)
+            known.add(row.original_id)
+            summary.imported += 1
+            if row.status is Status.APPROVED:
+                summary.published += 1
+            else:
+                summary.queued[row.status.value] += 1
+            if not options.dry_run:
+                batch.append(row)
+                if len(batch) >= BATCH:
+                    new_ids += self.store.add_imported(batch)
+                    batch = []
+        if progress is not None:
+            progress(summary.comments, summary.comments)
+        if options.dry_run:
+            return summary
+        if batch:
+            new_ids += self.store.add_imported(batch)
+        linked = self.store.link_imported_replies(source)
+        summary.relinked = len(linked)
+        self._publish(sorted(set(new_ids) | set(linked)))
+        return summary
+
+    def _survey(self, read, path: Path, summary: ImportSummary) -> dict[str, str]:
+        """Pass one: every entry readable, no id twice; the old posts' addresses by id."""
+        posts: dict[str, str] = {}
+        seen: set[str] = set()
+        for entry in read(path):
+            if isinstance(entry, OldPost):
+                if entry.post_url:
+                    posts.setdefault(entry.post_id, entry.post_url)
+            elif isinstance(entry, BadEntry):
+                summary.bad.append(entry)
+            else:
+                summary.comments += 1
+                if entry.original_id in seen:
+                    summary.bad.append(BadEntry(entry.place, "the same id appears earlier"))
+                seen.add(entry.original_id)
+        return posts
+
+    def _row(
+        self,
+        entry: OldComment,
+        source: str,
+        posts: dict[str, str],
+        known: set[str],
+        options: ImportOptions,
+        summary: ImportSummary,
+        record: str,
+    ) -> ImportRow | None:
+        """The comment as a row to store, or None (counted in the summary) when it is not."""
+        if entry.status in (OldStatus.SPAM, OldStatus.TRASH):
+            summary.skipped[f"{entry.status.value} on the old blog"] += 1
+            return None
+        if entry.kind is not Kind.COMMENT and options.pingbacks == "skip":
+            summary.skipped[f"{entry.kind.value} (COMMENTS_IMPORT_PINGBACKS)"] += 1
+            return None
+        if entry.original_id in known:
+            summary.already += 1
+            return None
+        post_url = entry.post_url or posts.get(entry.post_id, "")
+        article = self.articles.find(post_url, entry.post_id)
+        if article is None:
+            summary.skipped["its post is not here"] += 1
+            summary.not_here.append(
+                f"{entry.place}: {post_url or 'post ' + (entry.post_id or '?')}"
+            )
+            return None
+        submission = Submission(
+            article=article,
+            name=entry.author.strip(),
+            blog_url=entry.blog_url.strip(),
+            body=entry.body,
+            email=entry.email.strip(),
+            submitted_at=entry.date,
+        )
+        # A pingback is never published by an import: the plugin shows no link mentions yet.
+        published = entry.status is OldStatus.APPROVED and entry.kind is Kind.COMMENT
+        status = Status.APPROVED if published else Status.PENDING
+        return ImportRow(
+            source, entry.original_id, entry.parent_id, entry.kind.value, submission,
+            Review(()), status, record,
+        )  # fmt: skip
+
+    def _reviewed(self, row: ImportRow, policy: Policy, summary: ImportSummary) -> ImportRow:
+        """Every check's outcome on record; the status the old blog and today's rules allow."""
+        review = policy.run(row.submission)
+        status = status_for(review.verdict)
+        if row.status is Status.APPROVED:
+            status = Status.APPROVED
+            submission = row.submission
+            if problem := self.rules.reason(submission.name, submission.blog_url):
+                # The build would leave it out: never call it published. A moderator decides.
+                summary.unpublishable += 1
+                status = Status.HELD
+                held = Outcome(Verdict.HOLD, "import.unpublishable", "", f"approved on the old"
+                               f" blog, but {problem}")  # fmt: skip
+                review = Review((*review.results, CheckResult("import", held)))
+        return ImportRow(
+            row.source, row.original_id, row.parent_original_id, row.kind, row.submission,
+            review, status, row.record,
+        )  # fmt: skip
+
+    def _publish(self, ids: list[int]) -> None:
+        """Write the files of the approved comments stored or re-linked; one rebuild."""
+        if self.publisher is None:
+            return
+        wrote = False
+        for comment_id in ids:
+            comment = self.store.get(comment_id)
+            if comment.status is Status.APPROVED:
+                self.publisher.write(comment)
+                wrote = True
+        if wrote:
+            self.publisher.schedule()

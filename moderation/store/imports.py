@@ -1,0 +1,104 @@
+"""The store's side of `moderate import`: imported comments and where they came from.
+
+Each imported comment is a row like any other (its status, review, audit row) plus a row in
+`imported_comments` holding its source and original id, so a second import recognises it
+and replies find their parents once the whole file is stored. The caller holds a write
+transaction; `SQLiteStore` opens it.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..model import Review, Status, Submission, fingerprint
+from .rows import dump_review, failure_codes, feed_of, iso, write_audit
+
+ACTOR = "import"
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One old comment, mapped to an article and reviewed, ready to store."""
+
+    source: str  # "wordpress", "blogger", "disqus"
+    original_id: str
+    parent_original_id: str
+    kind: str  # comment, pingback, trackback
+    submission: Submission  # its `submitted_at` is the comment's original date
+    review: Review
+    status: Status
+    record: str  # the approval or queue record: "imported from wordpress on 2026-12-04"
+
+
+def known(db: sqlite3.Connection, source: str) -> set[str]:
+    """The original ids already imported from this source."""
+    rows = db.execute("SELECT original_id FROM imported_comments WHERE source = ?", (source,))
+    return {row[0] for row in rows.fetchall()}
+
+
+def add(db: sqlite3.Connection, rows: Sequence[ImportRow], now: datetime) -> list[int]:
+    """Store the rows (one already imported is skipped); returns the new comments' ids."""
+    added = []
+    for row in rows:
+        submission = row.submission
+        approved = row.status is Status.APPROVED
+        found = db.execute(
+            """
+            INSERT INTO comments (article, name, blog_url, email, body, status, token,
+                created_at, updated_at, review, fingerprint, decided_by, decided_at,
+                decision_reason, feed, uid)
+            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+            WHERE NOT EXISTS (
+                SELECT 1 FROM imported_comments WHERE source = ? AND original_id = ?)
+            RETURNING id
+            """,
+            (
+                submission.article, submission.name, submission.blog_url, submission.email,
+                submission.body, row.status.value, secrets.token_urlsafe(24),
+                iso(submission.submitted_at), iso(now), dump_review(row.review),
+                fingerprint(submission.body), row.record if approved else "",
+                iso(now) if approved else None, "", feed_of(row.review), secrets.token_hex(16),
+                row.source, row.original_id,
+            ),
+        ).fetchall()  # fmt: skip
+        if not found:
+            continue
+        comment_id = found[0][0]
+        db.execute(
+            "INSERT INTO imported_comments (source, original_id, comment_id, parent_original_id,"
+            " kind, imported_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (row.source, row.original_id, comment_id, row.parent_original_id, row.kind, iso(now)),
+        )
+        reason = f"{row.record} (original id {row.original_id})"
+        codes = failure_codes(row.review)
+        write_audit(
+            db, comment_id, now, ACTOR, "imported", None, row.status,
+            f"{reason}; fails: {codes}" if codes else reason,
+        )  # fmt: skip
+        added.append(comment_id)
+    return added
+
+
+def link_replies(db: sqlite3.Connection, source: str) -> list[int]:
+    """Point each imported reply at its parent, now that both are stored; returns the ids of
+    the replies linked. A parent on another article (a broken export) is not linked: the
+    store's rule is that a reply lives on its parent's article."""
+    rows = db.execute(
+        """
+        UPDATE comments SET reply_to = parent.comment_id
+        FROM imported_comments AS child
+        JOIN imported_comments AS parent
+            ON parent.source = child.source AND parent.original_id = child.parent_original_id
+        JOIN comments AS original ON original.id = parent.comment_id
+        WHERE child.source = ? AND child.comment_id = comments.id
+            AND child.parent_original_id != '' AND comments.reply_to IS NULL
+            AND original.article = comments.article
+        RETURNING comments.id
+        """,
+        (source,),
+    ).fetchall()
+    return sorted(row[0] for row in rows)
