@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -64,10 +65,37 @@ class Submission:
     submitted_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
-def fingerprint(article: str, body: str) -> str:
-    """Same article, same words (case and spacing aside): the key of duplicate detection."""
-    words = " ".join(body.casefold().split())
-    return hashlib.blake2b(f"{article}\0{words}".encode(), digest_size=16).hexdigest()
+# A copy on another article counts from this many characters (words, case and spacing
+# aside): spam rings post one comment everywhere, but "Thanks, great post!" on two articles is
+# two readers being polite. On the same article, a copy of any length counts.
+CROSS_ARTICLE_MIN_CHARS = 40
+
+
+def _words(body: str) -> str:
+    return " ".join(body.casefold().split())
+
+
+def fingerprint(body: str) -> str:
+    """Same words (case and spacing aside), on any article: the key of duplicate detection."""
+    return hashlib.blake2b(_words(body).encode(), digest_size=16).hexdigest()
+
+
+class Copy(StrEnum):
+    """Where an earlier copy of a comment's text was sent."""
+
+    THIS_ARTICLE = "this-article"
+    OTHER_ARTICLE = "other-article"
+
+
+def copy_of(article: str, body: str, earlier_articles: Iterable[str]) -> Copy | None:
+    """The copy that makes `body` on `article` a duplicate, given the articles where the same
+    text was sent before; None when short text was sent only on other articles."""
+    earlier = set(earlier_articles)
+    if article in earlier:
+        return Copy.THIS_ARTICLE
+    if earlier and len(_words(body)) >= CROSS_ARTICLE_MIN_CHARS:
+        return Copy.OTHER_ARTICLE
+    return None
 
 
 class Check(Protocol):

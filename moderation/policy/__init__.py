@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 from ..formtoken import FormTokens, ReplayGuard
-from ..model import Check, CheckResult, Outcome, Review, Submission, Verdict
+from ..model import Check, CheckResult, Copy, Outcome, Review, Submission, Verdict
 from ..settings import Settings
 from .civility import CivilityBackend, CivilityCheck, load_backend
 from .link import LinkCheck, LinkRules
@@ -57,7 +57,7 @@ class Policy:
         *,
         tokens: FormTokens | None = None,
         first_use: Callable[[str], bool] | None = None,
-        seen_before: Callable[[Submission], bool] | None = None,
+        seen_before: Callable[[Submission], Copy | None] | None = None,
         akismet_check: Check | None = None,
         link_verifier: LinkVerifier | None = None,
         civility_backend: CivilityBackend | None = None,

@@ -16,10 +16,34 @@ from dataclasses import dataclass
 
 from ..formtoken import FormTokens, OpenedForm
 from ..linkscan import links_outside_code
-from ..model import PASSED, Outcome, Submission, Verdict, fingerprint
+from ..model import PASSED, Copy, Outcome, Submission, Verdict, copy_of, fingerprint
 from .spamtext import SpamTextModel
 
 _RELOAD = "Reload the article page and send your comment again."
+# What the commenter reads, one reason per code. Reasons that only ask them to wait are listed
+# in `guidance.WAIT`; they never say "nothing to change", the status page does that once.
+REASONS = {
+    "spam.honeypot": "A hidden field meant to catch robots was filled in, so this looks"
+    " automated. If you are a person, turn off form auto-fill for this page and send your"
+    " comment again.",
+    "spam.expired-form": "The comment form was open for too long and has expired. Send your"
+    " comment again.",
+    "spam.forged-token": f"The form's security token is not valid for this article. {_RELOAD}",
+    "spam.replayed-form": f"This form was already used to send a comment. {_RELOAD}",
+    "spam.too-fast": "That was faster than anyone can read and type, so a moderator will look at"
+    " your comment before it appears.",
+    "spam.too-many-links": "Your comment has {count} links; comments with {max_links} or more"
+    " wait for a moderator. Keep the links that matter, and put host names or addresses in"
+    " `code` if they are only examples.",
+    "spam.disallowed-words": "Your comment contains a word or address this blog does not accept."
+    " Remove promotional words and links, then send it again.",
+    "spam.moderation-words": "Your comment mentions something the author always reads first, so"
+    " it will appear once a moderator approves it.",
+    "spam.duplicate": "You already sent this comment on this article. It is waiting for a"
+    " moderator; its status page tells you what happens to it.",
+    "spam.cross-posted": "The same comment was already sent on another article, so a moderator"
+    " will read it before it appears here.",
+}
 
 
 class HoneypotCheck:
@@ -30,13 +54,8 @@ class HoneypotCheck:
     def __call__(self, submission: Submission) -> Outcome:
         if not submission.honeypot.strip():
             return PASSED
-        return Outcome(
-            Verdict.SPAM,
-            "spam.honeypot",
-            "A hidden field meant to catch robots was filled in, so this looks automated. If you"
-            " are a person, turn off form auto-fill for this page and send your comment again.",
-            f"honeypot field held {submission.honeypot[:80]!r}",
-        )
+        detail = f"honeypot field held {submission.honeypot[:80]!r}"
+        return Outcome(Verdict.SPAM, "spam.honeypot", REASONS["spam.honeypot"], detail)
 
 
 class FormTokenCheck:
@@ -60,41 +79,19 @@ class FormTokenCheck:
             return PASSED  # a form posted without JavaScript carries no token
         opened = self.tokens.read(submission.form_token, submission.submitted_at.timestamp())
         if not isinstance(opened, OpenedForm):
-            if opened.code == "spam.expired-form":
-                return Outcome(
-                    Verdict.HOLD,
-                    opened.code,
-                    f"The comment form was open for too long. {_RELOAD}",
-                    opened.detail,
-                )
-            return Outcome(
-                Verdict.SPAM,
-                opened.code,
-                f"The form's token is not valid. {_RELOAD}",
-                opened.detail,
-            )
+            verdict = Verdict.HOLD if opened.code == "spam.expired-form" else Verdict.SPAM
+            return Outcome(verdict, opened.code, REASONS[opened.code], opened.detail)
         if opened.article != submission.article:
-            return Outcome(
-                Verdict.SPAM,
-                "spam.forged-token",
-                f"The form belongs to another article. {_RELOAD}",
-                f"token for {opened.article!r}, comment on {submission.article!r}",
-            )
+            detail = f"token for {opened.article!r}, comment on {submission.article!r}"
+            return Outcome(Verdict.SPAM, "spam.forged-token", REASONS["spam.forged-token"], detail)
         if not self.first_use(opened.nonce):
+            detail = f"nonce {opened.nonce} seen before"
             return Outcome(
-                Verdict.SPAM,
-                "spam.replayed-form",
-                f"This form was already used to send a comment. {_RELOAD}",
-                f"nonce {opened.nonce} seen before",
+                Verdict.SPAM, "spam.replayed-form", REASONS["spam.replayed-form"], detail
             )
         if opened.age < self.min_seconds:
-            return Outcome(
-                Verdict.HOLD,
-                "spam.too-fast",
-                "That was faster than anyone can read and type, so a moderator will look at your"
-                " comment before it appears. Nothing to change.",
-                f"sent {opened.age:.1f} s after the form opened (minimum {self.min_seconds} s)",
-            )
+            detail = f"sent {opened.age:.1f} s after the form opened (minimum {self.min_seconds} s)"
+            return Outcome(Verdict.HOLD, "spam.too-fast", REASONS["spam.too-fast"], detail)
         return PASSED
 
 
@@ -112,13 +109,9 @@ class LinkCountCheck:
         links = links_outside_code(submission.body)
         if len(links) < self.max_links:
             return PASSED
+        reason = REASONS["spam.too-many-links"].format(count=len(links), max_links=self.max_links)
         return Outcome(
-            Verdict.HOLD,
-            "spam.too-many-links",
-            f"Your comment has {len(links)} links; comments with {self.max_links} or more wait"
-            " for a moderator. Keep the one link that matters (put host names or addresses in"
-            " `code` if they are examples), or leave it and a moderator will read it.",
-            "links: " + ", ".join(links[:10]),
+            Verdict.HOLD, "spam.too-many-links", reason, "links: " + ", ".join(links[:10])
         )
 
 
@@ -135,21 +128,11 @@ class WordListCheck:
         fields = (submission.name, submission.blog_url, submission.email, submission.body)
         text = "\n".join((*fields, submission.ip, submission.user_agent)).casefold()
         if found := _first_match(self.disallowed, text):
-            return Outcome(
-                Verdict.SPAM,
-                "spam.disallowed-words",
-                "Your comment contains a word or address this blog does not accept. Remove"
-                " promotional words and links, then send it again.",
-                f"disallowed word {found!r}",
-            )
+            code = "spam.disallowed-words"
+            return Outcome(Verdict.SPAM, code, REASONS[code], f"disallowed word {found!r}")
         if found := _first_match(self.moderation, text):
-            return Outcome(
-                Verdict.HOLD,
-                "spam.moderation-words",
-                "Your comment mentions something the author always reads first; it will appear"
-                " once a moderator approves it. Nothing to change.",
-                f"moderation word {found!r}",
-            )
+            code = "spam.moderation-words"
+            return Outcome(Verdict.HOLD, code, REASONS[code], f"moderation word {found!r}")
         return PASSED
 
 
@@ -171,45 +154,45 @@ def _first_match(pattern: re.Pattern[str] | None, text: str) -> str | None:
 
 
 class RecentComments:
-    """Fingerprints of recent comments, to catch the same text sent twice."""
+    """Fingerprints of recent comments and the articles they came on, to catch a text sent
+    twice: batch runs' stand-in for `Store.seen_before`, with the same rules."""
 
     def __init__(self, window: float = 86400, limit: int = 50_000) -> None:
-        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._seen: OrderedDict[str, dict[str, float]] = OrderedDict()
         self._lock = threading.Lock()
         self.window = window
         self.limit = limit
 
-    def seen_before(self, submission: Submission, now: float | None = None) -> bool:
-        """Record this comment; True when the same text came within the window."""
+    def seen_before(self, submission: Submission, now: float | None = None) -> Copy | None:
+        """Record this comment; where the same text came before within the window, if it did."""
         now = time.monotonic() if now is None else now
-        key = fingerprint(submission.article, submission.body)
+        key = fingerprint(submission.body)
         with self._lock:
-            previous = self._seen.pop(key, None)
-            self._seen[key] = now
+            articles = self._seen.pop(key, {})
+            earlier = [a for a, at in articles.items() if now - at < self.window]
+            articles[submission.article] = now
+            self._seen[key] = articles
             while len(self._seen) > self.limit:
                 self._seen.popitem(last=False)
-        return previous is not None and now - previous < self.window
+        return copy_of(submission.article, submission.body, earlier)
 
 
 class DuplicateCheck:
-    """The same text on the same article again. The service asks its store, which can tell a
-    re-check of one comment from a second copy; batch runs use `RecentComments`."""
+    """The same text again, on this article or another. The service asks its store, which can
+    tell a re-check of one comment from a second copy; batch runs use `RecentComments`."""
 
     name = "duplicate"
 
-    def __init__(self, seen_before: Callable[[Submission], bool]) -> None:
+    def __init__(self, seen_before: Callable[[Submission], Copy | None]) -> None:
         self.seen_before = seen_before
 
     def __call__(self, submission: Submission) -> Outcome:
-        if not self.seen_before(submission):
+        copy = self.seen_before(submission)
+        if copy is None:
             return PASSED
-        return Outcome(
-            Verdict.HOLD,
-            "spam.duplicate",
-            "You already sent this comment; it is waiting for a moderator. No need to send it"
-            " again: check its status page instead.",
-            "same text on the same article within the duplicate window",
-        )
+        code = "spam.duplicate" if copy is Copy.THIS_ARTICLE else "spam.cross-posted"
+        detail = f"same text on {copy.value.replace('-', ' ')} within the duplicate window"
+        return Outcome(Verdict.HOLD, code, REASONS[code], detail)
 
 
 @dataclass

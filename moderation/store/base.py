@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from ..jobs.model import Job, JobState, QueuedJob
-from ..model import Action, AuditEntry, Comment, Review, Status, Submission
+from ..model import Action, AuditEntry, Comment, Copy, Review, Status, Submission
 
 if TYPE_CHECKING:
     from .imports import ImportRow
@@ -129,8 +129,11 @@ class Store(Protocol):
 
     def seen_before(
         self, submission: Submission, window_seconds: float = 86400, exclude_id: int | None = None
-    ) -> bool:
-        """Whether an earlier comment had the same text on the same article within the window.
+    ) -> Copy | None:
+        """Where an earlier comment had the same text within the window, if it did.
+
+        A copy on the same article counts whatever its length, one on another article only
+        when the text is long enough to be more than a polite reply (`model.copy_of`).
 
         Only comments created strictly before `submission.submitted_at` count: the first copy
         is the original, and the re-check of a stored comment (`Comment.submission()` carries

@@ -7,6 +7,7 @@ first), so every pending migration and the new version number commit together or
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Callable, Sequence
 
@@ -257,6 +258,20 @@ def add_imported_comments(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX imported_comments_comment ON imported_comments (comment_id)")
 
 
+def fingerprint_the_text_only(db: sqlite3.Connection) -> None:
+    """Duplicates across articles: the fingerprint is the words alone, no longer the article
+    and the words, so one text posted on every article is found (issue 12).
+
+    The hash is written out here rather than imported: a migration keeps its meaning even
+    when `model.fingerprint` changes again.
+    """
+    rows = db.execute("SELECT id, body FROM comments").fetchall()
+    for comment_id, body in rows:
+        words = " ".join(body.casefold().split())
+        digest = hashlib.blake2b(words.encode(), digest_size=16).hexdigest()
+        db.execute("UPDATE comments SET fingerprint = ? WHERE id = ?", (digest, comment_id))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     create_comments_and_audit,
     add_revisions_and_audit_index,
@@ -266,6 +281,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     add_comment_versions,
     add_shared_limits,
     add_imported_comments,
+    fingerprint_the_text_only,
 )
 
 

@@ -219,7 +219,7 @@ def _register(
             published.id, published.article, published.reply_to, published.author,
             published.url, published.body, Status.APPROVED.value, secrets.token_urlsafe(24),
             iso(aware(published.date)), iso(now), dump_review(_review(published.checks)),
-            fingerprint(published.article, published.body), published.approved_by,
+            fingerprint(published.body), published.approved_by,
             iso(aware(published.approved_at)), source, published.feed,
             published.uid or secrets.token_hex(16), file.stamp,
         ),

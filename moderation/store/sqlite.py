@@ -28,9 +28,11 @@ from ..model import (
     Action,
     AuditEntry,
     Comment,
+    Copy,
     Review,
     Status,
     Submission,
+    copy_of,
     fingerprint,
     status_for,
 )
@@ -126,7 +128,7 @@ class SQLiteStore(SQLiteJobs, SQLiteLimits, Store):
                 submission.user_agent,
                 submission.referrer,
                 dump_review(review),
-                fingerprint(submission.article, submission.body),
+                fingerprint(submission.body),
                 feed_of(review),
                 secrets.token_hex(16),
             )
@@ -257,7 +259,7 @@ class SQLiteStore(SQLiteJobs, SQLiteLimits, Store):
                 submission.user_agent,
                 submission.referrer,
                 dump_review(review),
-                fingerprint(old["article"], submission.body),
+                fingerprint(submission.body),
                 feed_of(review),
                 status.value,
                 iso(now),
@@ -322,22 +324,25 @@ class SQLiteStore(SQLiteJobs, SQLiteLimits, Store):
 
     def seen_before(
         self, submission: Submission, window_seconds: float = 86400, exclude_id: int | None = None
-    ) -> bool:
+    ) -> Copy | None:
         at = submission.submitted_at
         with self._connection() as db:
+            # One row is enough: a copy on this article first, else any other article.
             found = one(
                 db,
                 """
-                SELECT 1 FROM comments
+                SELECT article FROM comments
                 WHERE fingerprint = ? AND created_at >= ? AND created_at < ? AND id IS NOT ?
-                LIMIT 1
+                ORDER BY article = ? DESC LIMIT 1
                 """,
-                fingerprint(submission.article, submission.body),
+                fingerprint(submission.body),
                 iso(at - timedelta(seconds=window_seconds)),
                 iso(at),
                 exclude_id,
+                submission.article,
             )
-        return found is not None
+        earlier = [found["article"]] if found is not None else []
+        return copy_of(submission.article, submission.body, earlier)
 
     def audit_log(self, limit: int = 50, comment_id: int | None = None) -> list[AuditEntry]:
         with self._connection() as db:

@@ -305,7 +305,7 @@ def test_version_1_database_is_upgraded_keeping_its_rows(tmp_path: Path) -> None
                 written,
                 written,
                 json.dumps(HOLDING.as_dict()),
-                fingerprint(ARTICLE, "Written at version 1."),
+                fingerprint("Written at version 1."),
             ),
         )
         db.execute(
@@ -528,8 +528,8 @@ def test_a_copy_differing_in_case_and_spacing_is_seen_before(store: SQLiteStore)
 
 @pytest.mark.parametrize(
     "fields",
-    [{"article": "another-article"}, {"body": "Different words entirely."}],
-    ids=["other-article", "other-words"],
+    [{"body": "Different words entirely."}, {"body": "Following first."}],
+    ids=["other-words", "fewer-words"],
 )
 def test_other_comments_are_not_duplicates(store: SQLiteStore, fields: dict[str, str]) -> None:
     store.add(submission(), PASSING)

@@ -10,11 +10,9 @@ import pytest
 from moderation.formtoken import FormTokens, ReplayGuard
 from moderation.model import Submission, Verdict
 from moderation.policy.spam import (
-    DuplicateCheck,
     FormTokenCheck,
     HoneypotCheck,
     LinkCountCheck,
-    RecentComments,
     SpamTextCheck,
     WordListCheck,
 )
@@ -144,25 +142,6 @@ def test_word_lists_match_whole_words(entry: str, body: str, found: bool) -> Non
 def test_disallowed_word_is_not_revealed_to_the_commenter() -> None:
     outcome = WordListCheck(["cheap pills"], [])(replace(COMMENT, body="cheap pills"))
     assert "cheap pills" not in outcome.reason and "cheap pills" in outcome.detail
-
-
-def test_same_comment_twice_is_a_duplicate() -> None:
-    check = DuplicateCheck(RecentComments().seen_before)
-    assert check(COMMENT).passed
-    again = replace(COMMENT, body=COMMENT.body.upper() + "  ")
-    assert check(again).code == "spam.duplicate"
-
-
-def test_same_text_on_another_article_is_not_a_duplicate() -> None:
-    check = DuplicateCheck(RecentComments().seen_before)
-    check(COMMENT)
-    assert check(replace(COMMENT, article="other-post")).passed
-
-
-def test_duplicate_window_expires() -> None:
-    recent = RecentComments(window=10)
-    assert not recent.seen_before(COMMENT, now=0)
-    assert not recent.seen_before(COMMENT, now=11)
 
 
 @pytest.mark.parametrize(
