@@ -108,33 +108,45 @@ def serve(site: Refreshable, listener: socket.socket, linger: float = LINGER) ->
         if not events and not clients:
             return
         waiting: list[socket.socket] = []
-        for key, _ in events:
-            if key.fileobj is listener:
-                client, _ = listener.accept()
-                selector.register(client, selectors.EVENT_READ)
-                clients[client] = b""
-                continue
-            client = key.fileobj
-            assert isinstance(client, socket.socket)
-            try:
-                data = client.recv(4096)
-            except OSError:
-                data = b""
-            if not data:
-                selector.unregister(client)
-                client.close()
-                del clients[client]
-                continue
-            *lines, clients[client] = (clients[client] + data).split(b"\n")
-            for line in lines:
-                if line.strip() == b"refresh":
-                    waiting.append(client)
-                elif line.strip():
-                    _send(client, {"ok": False, "error": f"unknown request {line[:40]!r}"})
+        while events:  # everything that has arrived by now shares the next refresh
+            for key, _ in events:
+                _take(key.fileobj, listener, selector, clients, waiting)
+            events = selector.select(timeout=0)
         if waiting:
-            result = answer(site)  # one refresh for everyone who asked before it began
+            result = answer(site)
             for client in waiting:
                 _send(client, result)
+
+
+def _take(
+    source: Any,
+    listener: socket.socket,
+    selector: selectors.BaseSelector,
+    clients: dict[socket.socket, bytes],
+    waiting: list[socket.socket],
+) -> None:
+    """Accept a new client, or read a client's requests (noting who waits for a refresh)."""
+    if source is listener:
+        client, _ = listener.accept()
+        selector.register(client, selectors.EVENT_READ)
+        clients[client] = b""
+        return
+    assert isinstance(source, socket.socket)
+    try:
+        data = source.recv(4096)
+    except OSError:
+        data = b""
+    if not data:
+        selector.unregister(source)
+        source.close()
+        del clients[source]
+        return
+    *lines, clients[source] = (clients[source] + data).split(b"\n")
+    for line in lines:
+        if line.strip() == b"refresh":
+            waiting.append(source)
+        elif line.strip():
+            _send(source, {"ok": False, "error": f"unknown request {line[:40]!r}"})
 
 
 def answer(site: Refreshable) -> dict[str, Any]:
