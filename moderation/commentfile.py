@@ -152,12 +152,14 @@ def read(path: Path) -> PublishedComment:
         raise CommentFileError(f"{path}: {error}") from None
 
 
-def write(comments_dir: Path, comment: PublishedComment) -> Path:
+def write(comments_dir: Path, comment: PublishedComment, *, sync: bool = True) -> Path:
     """Write atomically, never over another comment: `CommentFileConflict` instead.
 
     A temporary file in the same folder, flushed, then hard-linked to a free name (which
     fails rather than replace a file that appeared meanwhile) or renamed over the same
     comment's earlier file (a re-approval after unpublishing, a rewritten `Reply-To`).
+    `sync=False` skips the fsync for a caller writing thousands at once (an import), which
+    syncs once at the end.
     """
     path = path_for(comments_dir, comment)
     text = dumps(comment)
@@ -167,7 +169,8 @@ def write(comments_dir: Path, comment: PublishedComment) -> Path:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         try:
             os.link(temporary, path)
         except FileExistsError:

@@ -1,0 +1,113 @@
+"""`moderate import wordpress` at a big blog's size: time and peak memory.
+
+Generates a WXR with N comments on P posts (every fifth a reply, 80 % approved with a blog
+link, 15 % pending, 5 % spam), a project whose P articles name their old post in `Old-Id`,
+then imports it (policy, store, comment files; no site build) and prints the wall time, the
+summary and the process's peak resident memory.
+
+    .venv/bin/python scripts/bench_import.py --comments 100000 --posts 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from servers import make_project  # noqa: E402
+
+from moderation.importers.articlemap import ArticleMap  # noqa: E402
+from moderation.importers.run import Importer, ImportOptions  # noqa: E402
+from moderation.service import build_service  # noqa: E402
+from moderation.settings import Settings  # noqa: E402
+
+START = datetime(2012, 1, 1, 9, 0, tzinfo=UTC)
+WORDS = [
+    "networking",
+    "coffee",
+    "follow-up",
+    "interview",
+    "recruiter",
+    "thanks",
+    "advice",
+    "question",
+    "answer",
+]
+
+
+def write_wxr(path: Path, comments: int, posts: int) -> None:
+    per_post = comments // posts
+    with path.open("w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"'
+                  ' xmlns:wp="http://wordpress.org/export/1.2/"><channel>\n')  # fmt: skip
+        number = 0
+        for post in range(1, posts + 1):
+            out.write(f"<item><link>https://old.example/?p={post}</link>"
+                      f"<wp:post_id>{post}</wp:post_id>\n")  # fmt: skip
+            for index in range(per_post):
+                number += 1
+                parent = number - 1 if index % 5 else 0
+                status = "1" if number % 20 < 16 else ("0" if number % 20 < 19 else "spam")
+                moment = START + timedelta(minutes=number)
+                words = " ".join(WORDS[(number + i) % len(WORDS)] for i in range(30))
+                out.write(
+                    f"<wp:comment><wp:comment_id>{number}</wp:comment_id>"
+                    f"<wp:comment_author>Reader Number{number % 977}</wp:comment_author>"
+                    f"<wp:comment_author_email>r{number}@mail.example</wp:comment_author_email>"
+                    f"<wp:comment_author_url>https://reader{number % 977}.example/"
+                    "</wp:comment_author_url>"
+                    f"<wp:comment_date_gmt>{moment:%Y-%m-%d %H:%M:%S}</wp:comment_date_gmt>"
+                    f"<wp:comment_content>{escape(words)} #{number}.</wp:comment_content>"
+                    f"<wp:comment_approved>{status}</wp:comment_approved>"
+                    f"<wp:comment_parent>{parent}</wp:comment_parent></wp:comment>\n"
+                )
+            out.write("</item>\n")
+        out.write("</channel></rss>\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--comments", type=int, default=100_000)
+    parser.add_argument("--posts", type=int, default=2_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        project = make_project(Path(folder) / "blog")
+        for post in range(1, args.posts + 1):
+            (project.content / "posts" / f"old-{post}.md").write_text(
+                f"Title: Old post {post}\nDate: 2012-01-01\nSlug: old-{post}\nOld-Id: {post}\n\n"
+                "Words.\n",
+                encoding="utf-8",
+            )
+        export = Path(folder) / "export.xml"
+        write_wxr(export, args.comments, args.posts)
+        size = export.stat().st_size / 1e6
+        settings = Settings.load(project.settings_file)
+        service = build_service(settings, project.settings_file, rebuild=False)
+        importer = Importer(
+            service.store, service.policy, ArticleMap(service.articles), service.rules,
+            service.publisher, date.today(),
+        )  # fmt: skip
+        started = time.perf_counter()
+        summary = importer.run("wordpress", export, ImportOptions())
+        elapsed = time.perf_counter() - started
+        service.close()
+        service.store.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{args.comments} comments on {args.posts} posts ({size:.0f} MB WXR):"
+          f" {elapsed:.1f} s, peak RSS {peak:.0f} MB")  # fmt: skip
+    print(f"imported {summary.imported}, published {summary.published},"
+          f" queued {dict(summary.queued)}, skipped {dict(summary.skipped)},"
+          f" replies linked {summary.relinked}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
