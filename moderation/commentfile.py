@@ -55,6 +55,10 @@ class PublishedComment:
     feed: str = ""  # the commenter's blog feed, found by the live link check: a "verified" mark
     checks: tuple[str, ...] = field(default_factory=tuple)  # "name=pass", "link=pass:link.verified"
     uid: str = ""  # random and lasting; "" in files written before the header existed
+    # The name the commenter's blog gives for its author, when it is theirs (h-card or feed).
+    author_verified: str = ""
+    kind: str = "comment"  # or, for a Webmention, "reply" (in the thread) or "mention"
+    source: str = ""  # a Webmention's source: the commenter's post that links here
 
     @property
     def verified(self) -> bool:
@@ -101,6 +105,13 @@ def dumps(comment: PublishedComment) -> str:
         "Feed": comment.feed,
         "Checks": " ".join(comment.checks),
     }
+    # Written only when set, so files from before these headers are rewritten byte for byte.
+    optional = {
+        "Author-Verified": comment.author_verified,
+        "Kind": "" if comment.kind == "comment" else comment.kind,
+        "Source": comment.source,
+    }
+    header.update((key, value) for key, value in optional.items() if value)
     lines = [f"{key}: {_one_line(value)}" for key, value in header.items()]
     return "\n".join(lines) + "\n\n" + comment.body.replace("\r\n", "\n").rstrip("\n") + "\n"
 
@@ -134,6 +145,9 @@ def loads(text: str, source: str = "<string>") -> PublishedComment:
             feed=header.get("feed", ""),
             checks=tuple(header.get("checks", "").split()),
             uid=header.get("uid", ""),
+            author_verified=header.get("author-verified", ""),
+            kind=header.get("kind") or "comment",
+            source=header.get("source", ""),
         )
     except ValueError as error:
         raise CommentFileError(f"{source}: {error}") from None

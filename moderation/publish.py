@@ -24,9 +24,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from . import commentfile
-from .livebuild import buildmark, output_lock
+from .livebuild import buildmark, output_lock, run_dir
 from .livebuild.client import LiveBuilder
 from .model import Comment
+from .policy.ownership import verified_author
+from .webmention.marks import mention_of
 
 if TYPE_CHECKING:
     from .store import Store
@@ -42,6 +44,7 @@ def published_comment(comment: Comment) -> commentfile.PublishedComment:
         f"{r.check}={r.outcome.verdict}" + (f":{r.outcome.code}" if r.outcome.code else "")
         for r in comment.review.results
     )
+    kind, source = mention_of(comment.review)
     return commentfile.PublishedComment(
         id=comment.id,
         article=comment.article,
@@ -55,6 +58,9 @@ def published_comment(comment: Comment) -> commentfile.PublishedComment:
         feed=comment.feed,
         checks=checks,
         uid=comment.uid,
+        author_verified=verified_author(comment.review),
+        kind=kind,
+        source=source,
     )
 
 
@@ -78,6 +84,7 @@ class SiteBuilder:
     ) -> None:
         self.settings_file = settings_file
         self.output = output
+        self.run = run_dir(content.parent)
         self.running = LiveBuilder(settings_file, content, output) if ask_running else None
         self.command = [
             sys.executable, "-m", "pelican", str(content),
@@ -96,8 +103,8 @@ class SiteBuilder:
                 self.running.close()
             return
         started = time.perf_counter()
-        with output_lock(self.output):
-            buildmark.check(self.output, self.settings_file)
+        with output_lock(self.output, self.run):
+            buildmark.check(self.output, self.run, self.settings_file)
             result = subprocess.run(
                 self.command,
                 capture_output=True,
@@ -107,7 +114,7 @@ class SiteBuilder:
             )
             if result.returncode != 0:
                 raise RuntimeError(f"pelican exited {result.returncode}: {_first_error(result)}")
-            buildmark.record(self.output, self.settings_file)
+            buildmark.record(self.output, self.run, self.settings_file)
         logger.info("publish: site rebuilt in %.2f s", time.perf_counter() - started)
 
     def close(self) -> None:

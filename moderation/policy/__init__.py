@@ -15,7 +15,7 @@ from ..formtoken import FormTokens, ReplayGuard
 from ..model import Check, CheckResult, Copy, Outcome, Review, Submission, Verdict
 from ..settings import Settings
 from .civility import CivilityBackend, CivilityCheck, load_backend
-from .link import LinkCheck, LinkRules
+from .link import LinkCheck, LinkRules, OwnershipCheck
 from .linkverify import LinkVerifier
 from .name import NameCheck, NameRules
 from .spam import (
@@ -67,11 +67,11 @@ class Policy:
         `first_use` and `seen_before` ask the store, which all of a service's workers share;
         without them (batch runs), this process remembers form tokens and texts itself.
         """
-        checks: list[Check] = [
-            NameCheck(name_rules(settings)),
-            LinkCheck(link_rules(settings), link_verifier),
-            HoneypotCheck(),
-        ]
+        link = LinkCheck(link_rules(settings), link_verifier)
+        checks: list[Check] = [NameCheck(name_rules(settings)), link]
+        if link.verifier is not None:  # the live check's visit also tells who writes the blog
+            checks.append(OwnershipCheck(link.rules, link.verifier))
+        checks.append(HoneypotCheck())
         if tokens is not None:
             checks.append(
                 FormTokenCheck(

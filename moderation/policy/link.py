@@ -4,7 +4,8 @@
 a job board, a shortener, a private or numeric address). It is pure: the intake and the Pelican
 plugin at build time both use it. `check_blog_link` and `LinkCheck` add, when the rules ask for
 it, a live visit by `linkverify.LinkVerifier`; the commenter-facing reasons live in
-`linkreasons`.
+`linkreasons`. `OwnershipCheck` reads the same visit (no second fetch) to tell the moderator
+whether the blog names the commenter as its author (`ownership`).
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..errors import SettingsError
-from ..model import PASSED, Outcome, Submission
+from ..model import PASSED, Outcome, Submission, Verdict
 from ..netguard import NetGuard, ascii_host, is_ip_literal
 from .linkreasons import hold
 from .linkverify import LinkVerifier
+from .ownership import ownership_outcome
 
 # Display names make the reason concrete ("a LinkedIn profile is not a blog").
 SOCIAL_LABELS = {
@@ -209,3 +211,26 @@ class LinkCheck:
 
     def __call__(self, submission: Submission) -> Outcome:
         return check_blog_link(submission, self.rules, self.verifier)
+
+
+class OwnershipCheck:
+    """Information for the moderator, never a hold: does the blog name the commenter?
+
+    It asks the link check's verifier, whose cache holds the visit the link check just made.
+    """
+
+    name = "ownership"
+
+    def __init__(self, rules: LinkRules, verifier: LinkVerifier) -> None:
+        self.rules = rules
+        self.verifier = verifier
+
+    def __call__(self, submission: Submission) -> Outcome:
+        url = submission.blog_url.strip()
+        if not classify_blog_url(url, self.rules).passed:
+            return Outcome(Verdict.PASS, "ownership.unchecked", "", "the blog link was not opened")
+        visit = self.verifier.visit(url)
+        if not visit.outcome.passed:
+            return Outcome(Verdict.PASS, "ownership.unchecked", "", "the blog could not be read")
+        names = self.verifier.authors(visit)
+        return ownership_outcome(submission.name, names, len(visit.author.me))

@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 from itertools import permutations, product
 
-from ..model import Outcome, Verdict
+from ..model import Outcome, Review, Verdict
 
 # Letters that do not decompose into a base letter and a mark.
 _LETTERS = str.maketrans(
@@ -158,3 +158,16 @@ def ownership_outcome(commenter: str, names: list[tuple[str, str]], me_links: in
         detail = f"the blog names someone else: {name} ({where}{links})"
         return Outcome(Verdict.PASS, "ownership.other-name", "", detail)
     return Outcome(Verdict.PASS, "ownership.no-data", "", f"no author data{links}")
+
+
+_VERIFIED = re.compile(r"verified: the blog names (.+) as its author \(")
+
+
+def verified_author(review: Review) -> str:
+    """The name the commenter's blog gives for its author, when the review found it theirs."""
+    for result in review.results:
+        if result.outcome.code == "ownership.verified":
+            found = _VERIFIED.match(result.outcome.detail)
+            if found:
+                return found.group(1)
+    return ""

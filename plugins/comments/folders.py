@@ -109,6 +109,9 @@ def _shown(
                 text=comment.text,
                 verified=comment.verified,
                 reply_to=comment.reply_to,
+                author_verified=comment.author_verified,
+                kind=comment.kind,
+                source=comment.source,
             )
         )
     return nodes, skipped
@@ -124,7 +127,8 @@ def _digest(shown: list[Node]) -> str:
     if not shown:
         return NO_COMMENTS
     fields = [
-        (n.id, n.author, n.url, n.date.isoformat(), n.html, n.text, n.verified, n.reply_to)
+        (n.id, n.author, n.url, n.date.isoformat(), n.html, n.text, n.verified, n.reply_to,
+         n.author_verified, n.kind, n.source)
         for n in shown
-    ]
+    ]  # fmt: skip
     return hashlib.sha256(repr(fields).encode()).hexdigest()

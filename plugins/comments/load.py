@@ -27,7 +27,7 @@ from .store import paused_collection
 if TYPE_CHECKING:
     from moderation.commentfile import PublishedComment
 
-_FORMAT = 3  # bump when what the folder cache holds (`Read`, `folders.Folder`) changes shape
+_FORMAT = 4  # bump when what the folder cache holds (`Read`, `folders.Folder`) changes shape
 
 
 class Rendered(NamedTuple):
@@ -44,6 +44,9 @@ class Rendered(NamedTuple):
     html: str  # from sanitize.render
     text: str  # `html` as plain text
     policy: str  # why its name or link holds it back; "" when both pass
+    author_verified: str  # the name the commenter's blog gives for its author, if theirs
+    kind: str  # "comment", or for a Webmention "reply" or "mention"
+    source: str  # a Webmention's source post
 
 
 Stamp = tuple[int, int]  # mtime_ns, size
@@ -177,7 +180,7 @@ def read_file(path: Path, stamp: Stamp, check: Check) -> Read:
         return Read(stamp, None, str(error).removeprefix(f"{path}: "))
     rendered = Rendered(
         c.id, c.article, c.author, c.url, c.date, c.reply_to, c.approved_by, c.verified,
-        html, plain_text(html), check(c),
+        html, plain_text(html), check(c), c.author_verified, c.kind, c.source,
     )  # fmt: skip
     return Read(stamp, rendered)
 

@@ -27,6 +27,9 @@ class Node:
     text: str = ""  # plain text of `html`, for structured data
     verified: bool = False
     reply_to: int | None = None  # as written in the comment file
+    author_verified: str = ""  # the name the commenter's blog gives for its author, if theirs
+    kind: str = "comment"  # or, for a Webmention, "reply" or "mention" (listed apart)
+    source: str = ""  # a Webmention's source post
     parent: Node | None = None  # the published comment it answers, if shown as a reply
     depth: int = 1
     flattened: bool = False  # shown at the deepest level, not under `parent` itself
