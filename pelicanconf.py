@@ -115,6 +115,8 @@ COMMENTS_ARTICLE_FEED_ATOM = "feeds/comments/{slug}.atom.xml"
 # The comment form posts here. Under `make run` the comment service serves the site and this
 # endpoint on the same origin; in production point it at the service's public address.
 COMMENTS_API_URL = os.environ.get("COMMENTS_API_URL", "/api/comments")
+# Where a reply written on the commenter's own blog is announced (W3C Webmention).
+COMMENTS_WEBMENTION_URL = os.environ.get("COMMENTS_WEBMENTION_URL", "/webmention")
 
 # Caching keeps rebuilds after a new comment fast, and stays correct with the comments
 # plugin (tested); see docs/benchmarks.md. `make clean` removes the cache.

@@ -40,6 +40,7 @@ from .publishrules import PublishRules
 from .settings import Settings
 from .store import Store, open_store
 from .store.base import FollowUp
+from .webmention.verify import WebmentionVerifier
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ class CommentService:
     # Recorded with each decision that publishes or unpublishes: git push, deploy command.
     site_jobs: tuple[Job, ...] = ()
     notices: list[str] = field(default_factory=list)  # what start-up found: `serve` prints it
+    webmentions: WebmentionVerifier | None = None  # fetches and queues Webmentions' sources
 
     def start(self) -> None:
         """Start the background work of a long-running service: builder and job runner."""
@@ -276,6 +278,7 @@ def build_service(
         rules=PublishRules(settings),
         akismet=akismet,
     )
+    service.webmentions = WebmentionVerifier.from_settings(settings, service)
     try:
         service.jobs = runner_from_settings(settings, service, clock)
     except BaseException:

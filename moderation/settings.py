@@ -281,6 +281,17 @@ SETTINGS: tuple[Setting, ...] = (
         "Where the comment form posts (absolute in production).",
     ),
     Setting(
+        "COMMENTS_WEBMENTION_URL",
+        "/webmention",
+        "The Webmention endpoint every article advertises (absolute in production); empty:"
+        " none advertised, and the service refuses Webmentions.",
+    ),
+    Setting(
+        "COMMENTS_WEBMENTION_TIMEOUT",
+        5.0,
+        "Seconds allowed for each request when the service fetches a Webmention's source.",
+    ),
+    Setting(
         "COMMENTS_SECRET",
         "",
         "Key that signs form tokens and status links; set it in production.",

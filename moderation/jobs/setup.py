@@ -1,7 +1,8 @@
 """Which jobs this service can do, and which housekeeping it runs: from the settings.
 
 Each kind of work registers here: e-mail (when an SMTP server is configured), pushing comment
-files to the site's repository and running a deploy command (when those are switched on).
+files to the site's repository and running a deploy command (when those are switched on),
+verifying Webmentions' sources.
 A kind with no handler is not claimed: its jobs wait, visible to moderators.
 """
 
@@ -15,6 +16,7 @@ from .. import housekeeping
 from ..deploy import setup as deploy_steps
 from ..mailer import SMTPMailer
 from ..notify import EMAIL
+from ..webmention.verify import KIND as WEBMENTION
 from .runner import Handler, JobRunner, Periodic
 
 if TYPE_CHECKING:
@@ -28,6 +30,8 @@ def handlers(settings: Settings, service: CommentService) -> dict[str, Handler]:
     if settings["COMMENTS_SMTP_HOST"]:  # otherwise messages wait in the outbox
         kinds[EMAIL] = Handler(SMTPMailer(settings).send)
     kinds.update(deploy_steps.handlers(settings, service))  # git push, deploy command
+    if service.webmentions is not None:  # a source down for a day is given up on
+        kinds[WEBMENTION] = Handler(service.webmentions.run, max_attempts=10)
     return kinds
 
 

@@ -272,6 +272,32 @@ def fingerprint_the_text_only(db: sqlite3.Connection) -> None:
         db.execute("UPDATE comments SET fingerprint = ? WHERE id = ?", (digest, comment_id))
 
 
+def add_webmentions(db: sqlite3.Connection) -> None:
+    """Webmentions received: one row per source and target, the comment it became, its state.
+
+    Sending the same source again finds its row (UNIQUE), so it updates the same comment
+    rather than queue a second one. The row outlives its comment (SET NULL).
+    """
+    db.execute(
+        """
+        CREATE TABLE webmentions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            source TEXT NOT NULL,
+            target TEXT NOT NULL,
+            article TEXT NOT NULL,
+            token TEXT NOT NULL UNIQUE,
+            state TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '',
+            comment_id INTEGER REFERENCES comments(id) ON DELETE SET NULL,
+            received_at TEXT NOT NULL,
+            checked_at TEXT,
+            UNIQUE (source, target)
+        )
+        """
+    )
+    db.execute("CREATE INDEX webmentions_comment ON webmentions (comment_id)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     create_comments_and_audit,
     add_revisions_and_audit_index,
@@ -282,6 +308,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     add_shared_limits,
     add_imported_comments,
     fingerprint_the_text_only,
+    add_webmentions,
 )
 
 

@@ -40,6 +40,7 @@ from . import accounts, imports, jobs, limits, privacy, reconcile, renumber
 from .base import FollowUp, ModeratorSession, Store
 from .jobs import SQLiteJobs
 from .limits import SQLiteLimits
+from .mentions import SQLiteMentions
 from .migrations import migrate
 from .rows import (
     audit_entry_from_row,
@@ -62,7 +63,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class SQLiteStore(SQLiteJobs, SQLiteLimits, Store):
+class SQLiteStore(SQLiteJobs, SQLiteLimits, SQLiteMentions, Store):
     """The queue in one SQLite file, shared safely by threads and processes."""
 
     def __init__(

@@ -26,8 +26,9 @@ from ..errors import CommentNotFound, IllegalTransition, InvalidSubmission
 from ..formtoken import FormTokens
 from ..service import CommentService, build_service, secret_key
 from ..settings import Settings
+from ..webmention import receiver as webmention
 from . import intake, moderate, outbox, status
-from .forms import RateLimited, wants_json
+from .forms import RateLimited, readable, wants_json
 from .security import AddressKeys, ClientAddress, RateLimiter, SecurityHeaders
 from .sitechrome import SiteChrome
 
@@ -51,6 +52,8 @@ def create_app(
         *chrome.routes(),  # the theme's stylesheet and the favicon, for the status pages
         Mount("/comments-assets", StaticFiles(directory=HERE / "static"), name="assets"),
         Route("/healthz", health, methods=["GET"]),
+        Route("/webmention", webmention.receive, methods=["POST"]),
+        Route("/webmention/{token}", webmention.status, methods=["GET"]),
         Route(f"{moderate.HOME}/", moderator_home, methods=["GET"]),
         *moderate.routes(production=production),
         *outbox.routes(production=production),
@@ -158,7 +161,7 @@ def _error(request: Request, status_code: int, message: str, field: str = "") ->
 
 async def invalid_submission(request: Request, error: Exception) -> Response:
     assert isinstance(error, InvalidSubmission)
-    response = _error(request, error.status, f"{error.field}: {error.message}", error.field)
+    response = _error(request, error.status, readable(error), error.field)
     if isinstance(error, RateLimited):
         response.headers["Retry-After"] = str(error.retry_after)
     return response
