@@ -8,20 +8,17 @@ background; the tests wait on the status URL, as a sender would.
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
+from blogserver import Blog, guard_for, serving_blog
 from servers import LiveService
 from sitecheck import parse
 
 from moderation import commentfile
 from moderation.model import Action, Status
-from moderation.netguard import NetGuard
 
 pytestmark = pytest.mark.slow
 
@@ -30,43 +27,6 @@ ARTICLE = "coffee-meal-beer-rule"
 TARGET = f"{SITE}/posts/{ARTICLE}/"
 AUTHOR = "https://juli.test/"  # the blog's address as its h-card gives it (no test port)
 REPLY_TEXT = "I tried the coffee rule: three coffees, two new colleagues."
-
-
-class Blog(ThreadingHTTPServer):
-    """The commenter's blog: pages the test sets, a log of what was fetched."""
-
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Pages)
-        self.port = self.server_address[1]
-        self.pages: dict[str, tuple[int, dict[str, str], bytes]] = {}
-        self.fetched: list[str] = []
-
-    def url(self, path: str) -> str:
-        return f"http://juli.test:{self.port}{path}"
-
-    def page(self, path: str, html: str, status: int = 200, **headers: str) -> str:
-        self.pages[path] = (status, {"Content-Type": "text/html; charset=utf-8", **headers},
-                            html.encode())  # fmt: skip
-        return self.url(path)
-
-
-class _Pages(BaseHTTPRequestHandler):
-    server: Blog
-
-    def do_GET(self) -> None:
-        self.server.fetched.append(self.path)
-        status, headers, body = self.server.pages.get(self.path, (404, {}, b"not here"))
-        self.send_response(status)
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet."""
 
 
 def reply_page(content: str = REPLY_TEXT, target: str = TARGET) -> str:
@@ -82,32 +42,8 @@ def reply_page(content: str = REPLY_TEXT, target: str = TARGET) -> str:
 
 @pytest.fixture
 def blog() -> Iterator[Blog]:
-    server = Blog()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
+    with serving_blog() as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-def guard_for(blog: Blog) -> NetGuard:
-    """Public as far as the guard knows: juli.test only; intranet.test stays private."""
-    table = {"juli.test": ["127.0.0.1"], "intranet.test": ["10.0.0.5"]}
-
-    def resolve(host: str, port: int) -> list[str]:
-        if host not in table:
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-        return table[host]
-
-    return NetGuard(
-        resolver=resolve,
-        allow_private_hosts=frozenset({"juli.test"}),
-        allowed_ports=frozenset({blog.port}),
-        timeout=2.0,
-    )
 
 
 @pytest.fixture
