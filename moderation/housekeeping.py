@@ -58,7 +58,7 @@ def recheck_unavailable_holds(service: CommentService) -> int:
     """
     moved = 0
     for comment in waiting_for_a_check(service):
-        review = service.policy.run(comment.submission())
+        review = service.review_again(comment)
         if still := _unavailable(review.failures):
             logger.info("housekeeping: %s still; re-check later", ", ".join(sorted(still)))
             break

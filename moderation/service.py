@@ -31,7 +31,7 @@ from .ipstorage import IpStorage
 from .jobs.model import Job
 from .jobs.runner import JobRunner
 from .jobs.setup import runner_from_settings
-from .model import TRANSITIONS, Action, Comment, Status, Submission
+from .model import TRANSITIONS, Action, Comment, Review, Status, Submission
 from .notify import Notifier
 from .policy import Policy
 from .policy.akismet_check import AkismetCheck, make_client
@@ -40,6 +40,7 @@ from .publishrules import PublishRules
 from .settings import Settings
 from .store import Store, open_store
 from .store.base import FollowUp
+from .webmention.marks import carry_over
 from .webmention.verify import WebmentionVerifier
 
 logger = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ class CommentService:
         original = self.store.by_token(token)
         if original.status is not Status.HELD:
             raise IllegalTransition(
-                f"comment {original.id} is {original.status}: only a held comment can be corrected"
+                f"Comment {original.id} is {original.status} now, so it can no longer be corrected."
             )
         # The original's time: duplicate detection then looks only at comments sent before
         # it, not at the earlier version of this very comment. A correction has no form token.
@@ -178,23 +179,29 @@ class CommentService:
     def recheck(self, comment_id: int) -> Comment:
         """Run today's policy again on a held comment (after settings or models changed)."""
         comment = self.store.get(comment_id)
-        return self.store.recheck(comment_id, self.policy.run(comment.submission()))
+        return self.store.recheck(comment_id, self.review_again(comment))
+
+    def review_again(self, comment: Comment) -> Review:
+        """Today's policy on a stored comment (a Webmention keeps its source's results)."""
+        return carry_over(comment.review, self.policy.run(comment.submission()))
 
     def _validate_target(self, submission: Submission) -> None:
         if submission.article not in self.articles:
-            raise InvalidSubmission("article", f"there is no article {submission.article!r}", 404)
+            message = f"There is no article {submission.article!r} here to comment on."
+            raise InvalidSubmission("article", message, 404)
         if submission.reply_to is None:
             return
         try:
             parent = self.store.get(submission.reply_to)
         except CommentNotFound:
-            raise InvalidSubmission(
-                "reply_to", f"there is no comment {submission.reply_to} to reply to"
-            ) from None
+            message = f"There is no comment {submission.reply_to} to reply to."
+            raise InvalidSubmission("reply_to", message) from None
         if parent.article != submission.article:
-            raise InvalidSubmission("reply_to", f"comment {parent.id} belongs to another article")
+            message = f"Comment {parent.id} is on another article: reply to it there."
+            raise InvalidSubmission("reply_to", message)
         if parent.status is not Status.APPROVED:
-            raise InvalidSubmission("reply_to", f"comment {parent.id} is not published")
+            message = f"Comment {parent.id} is not published, so it cannot have replies yet."
+            raise InvalidSubmission("reply_to", message)
 
 
 def project_root(settings: Settings) -> Path:

@@ -28,3 +28,14 @@ def mention_of(review: Review) -> tuple[str, str]:
         if result.check == CHECK and code.removeprefix(f"{CHECK}.") in KINDS:
             return code.removeprefix(f"{CHECK}."), result.outcome.detail.removeprefix(_PREFIX)
     return "comment", ""
+
+
+def carry_over(before: Review, fresh: Review) -> Review:
+    """A fresh review of a stored comment; a Webmention keeps what only its verification
+    found (its source, and whether the source names its author) instead of the form's and
+    the live ownership check's answers, which do not apply to it."""
+    if mention_of(before)[0] == "comment":
+        return fresh
+    own = tuple(r for r in before.results if r.check in (CHECK, "ownership"))
+    rest = tuple(r for r in fresh.results if r.check not in (CHECK, "ownership", "form"))
+    return Review(own + rest)

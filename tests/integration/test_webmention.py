@@ -19,6 +19,7 @@ from sitecheck import parse
 
 from moderation import commentfile
 from moderation.model import Action, Status
+from moderation.webmention.marks import mention_of
 
 pytestmark = pytest.mark.slow
 
@@ -277,3 +278,16 @@ def test_a_published_comment_answered_from_a_blog_gets_the_reply_beneath_it(
     assert received(live, source, target=TARGET)["state"] == "queued"
     reply = max(live.service.store.queue(), key=lambda c: c.id)
     assert (reply.reply_to, reply.status) == (parent.id, Status.PENDING)
+
+
+def test_a_held_webmention_keeps_its_source_when_checked_again(
+    mentioning: Callable[..., LiveService], blog: Blog
+) -> None:
+    live = mentioning()
+    source = blog.page("/anonymous", f'<p class="h-entry">Read <a href="{TARGET}">this</a>.</p>')
+    status = received(live, source)
+    assert (status["state"], status["comment_status"]) == ("queued", "held")  # no name given
+    rechecked = live.service.recheck(only_comment(live).id)
+    assert mention_of(rechecked.review) == ("mention", source)
+    assert {r.check for r in rechecked.review.results} >= {"webmention", "ownership", "name"}
+    assert "form" not in {r.check for r in rechecked.review.results}
