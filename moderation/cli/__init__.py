@@ -67,5 +67,6 @@ for command in (
     backup.backup,
     backup.restore,
     importing.import_comments,
+    importing.export_comments,
 ):
     main.add_command(command)

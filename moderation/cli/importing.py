@@ -1,4 +1,5 @@
-"""`moderate import wordpress|blogger|disqus FILE`: bring an old blog's comments home.
+"""`moderate import wordpress|blogger|disqus|json FILE`: bring an old blog's comments home;
+`moderate export --format json`: the queue as one document, which `import json` restores.
 
 Checks the whole file first (nothing is stored from a file with a bad entry unless
 `--skip-bad`), then stores, publishes what the old blog had published and queues the rest;
@@ -7,6 +8,7 @@ Checks the whole file first (nothing is stored from a file with a bad entry unle
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +26,7 @@ PINGBACK_CHOICES = ("skip", "queue")
 
 
 @click.command(name="import")
-@click.argument("source", type=click.Choice(sorted(READERS)))
+@click.argument("source", type=click.Choice(sorted([*READERS, "json"])))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Read and check everything; store nothing.")
 @click.option(
@@ -44,7 +46,8 @@ def import_comments(
     skip_bad: bool,
     comments_only: bool,
 ) -> None:
-    """Import an old blog's comments (a WordPress WXR, a Blogger or a Disqus export)."""
+    """Import an old blog's comments (a WordPress WXR, a Blogger or a Disqus export), or
+    restore a `moderate export --format json` file."""
     settings, service = open_service(context, rebuild=not dry_run)
     pingbacks = settings["COMMENTS_IMPORT_PINGBACKS"]
     if pingbacks not in PINGBACK_CHOICES:
@@ -63,12 +66,15 @@ def import_comments(
     try:
         with Progress(transient=True, console=Console(stderr=True)) as bar:
             task = bar.add_task(f"Importing {file.name}", total=None)
-            summary = importer.run(
-                source,
-                file,
-                options,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
+            if source == "json":
+                summary = importer.restore(file, options)
+            else:
+                summary = importer.run(
+                    source,
+                    file,
+                    options,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                )
     except ModerationError as error:
         click.echo(str(error), err=True)
         context.exit(EXIT_INVALID_INPUT)
@@ -107,3 +113,30 @@ def _print(summary: ImportSummary, dry_run: bool) -> None:
         console.print(f"… and {len(summary.not_here) - 20} more without an article here")
     for bad in summary.bad[:20]:
         console.print(f"[red]skipped[/] {bad.place}: {bad.problem}")
+
+
+@click.command(name="export")
+@click.option(
+    "--format", "form", type=click.Choice(["json"]), default="json", show_default=True,
+    help="The export format.",
+)  # fmt: skip
+@click.option(
+    "--personal-data",
+    is_flag=True,
+    help="Include e-mail addresses, IP addresses, user agents and referrers.",
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file."
+)
+@click.pass_context
+def export_comments(
+    context: click.Context, form: str, personal_data: bool, output: Path | None
+) -> None:
+    """Write every comment the queue holds (revisions, statuses, audit, check outcomes)."""
+    _, service = open_service(context, rebuild=False)
+    document = service.store.export_json(personal=personal_data)
+    text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")

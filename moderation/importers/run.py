@@ -25,7 +25,7 @@ from ..publish import Publisher, published_comment
 from ..publishrules import PublishRules
 from ..store import Store
 from ..store.imports import ImportRow
-from . import blogger, disqus, wordpress
+from . import blogger, disqus, jsonfile, wordpress
 from .articlemap import ArticleMap
 from .record import BadEntry, ImportFileError, Kind, OldComment, OldPost, OldStatus, Record
 
@@ -82,15 +82,7 @@ class Importer:
         read = READERS[source]
         summary = ImportSummary(source, path)
         posts = self._survey(read, path, summary)
-        if summary.bad and not options.skip_bad:
-            shown = "\n".join(f"  {b.place}: {b.problem}" for b in summary.bad[:20])
-            more = f"\n  … and {len(summary.bad) - 20} more" if len(summary.bad) > 20 else ""
-            raise ImportFileError(
-                f"{path}: {len(summary.bad)} entr{'y' if len(summary.bad) == 1 else 'ies'}"
-                f" cannot be read; nothing was imported (--skip-bad imports the rest):\n"
-                f"{shown}{more}"
-            )
-        summary.skipped["unreadable entry"] = len(summary.bad)
+        _refuse_bad(summary, options)
         known = self.store.imported_ids(source)
         queue_policy = Policy([c for c in self.policy.checks if c.name not in FORM_CHECKS])
         # The old author's approval stands, so no paid or remote check (Akismet) per comment.
@@ -130,6 +122,26 @@ class Importer:
         linked = self.store.link_imported_replies(source)
         summary.relinked = len(linked)
         self._publish(sorted(set(new_ids) | set(linked)))
+        return summary
+
+    def restore(self, path: Path, options: ImportOptions) -> ImportSummary:
+        """`moderate import json`: our own export, as it was: statuses, reviews, decisions,
+        earlier versions and audit rows; no policy run. A comment whose `uid` is here already
+        is left as it is."""
+        comments, bad = jsonfile.read(path)
+        summary = ImportSummary(jsonfile.SOURCE, path, comments=len(comments) + len(bad), bad=bad)
+        _refuse_bad(summary, options)
+        known = self.store.comment_uids()
+        new = [comment for comment in comments if comment["uid"] not in known]
+        summary.already = len(comments) - len(new)
+        summary.imported = len(new)
+        for comment in new:
+            if comment["status"] == Status.APPROVED:
+                summary.published += 1
+            else:
+                summary.queued[comment["status"]] += 1
+        if not options.dry_run and new:
+            self._publish(self.store.restore_json(new))
         return summary
 
     def _survey(self, read, path: Path, summary: ImportSummary) -> dict[str, str]:
@@ -238,3 +250,17 @@ class Importer:
             for listener in self.publisher.after_write:
                 listener()
             self.publisher.schedule()
+
+
+def _refuse_bad(summary: ImportSummary, options: ImportOptions) -> None:
+    """A file with unreadable entries is refused whole, every bad place named, unless
+    `skip_bad`; then they are counted as skipped."""
+    bad = summary.bad
+    if bad and not options.skip_bad:
+        shown = "\n".join(f"  {b.place}: {b.problem}" for b in bad[:20])
+        more = f"\n  … and {len(bad) - 20} more" if len(bad) > 20 else ""
+        raise ImportFileError(
+            f"{summary.file}: {len(bad)} entr{'y' if len(bad) == 1 else 'ies'} cannot be read;"
+            f" nothing was imported (--skip-bad imports the rest):\n{shown}{more}"
+        )
+    summary.skipped["unreadable entry"] = len(bad)

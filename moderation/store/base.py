@@ -316,6 +316,21 @@ class Store(Protocol):
         the ids of the replies linked, whose published files need their `Reply-To`."""
         ...
 
+    def export_json(self, *, personal: bool = False) -> dict[str, object]:
+        """Every comment with its revisions, audit rows, review and import origin, as one
+        JSON-serialisable document (`store.exchange`); e-mail and client data only when
+        `personal`."""
+        ...
+
+    def comment_uids(self) -> set[str]:
+        """Every comment's lasting `uid`: what a restore from JSON would find already here."""
+        ...
+
+    def restore_json(self, comments: Sequence[dict]) -> list[int]:
+        """Add exported comments (`export_json`'s `comments`) whose `uid` is new here, with
+        their history, in one transaction; returns their ids here."""
+        ...
+
     def close(self) -> None:
         """Release the database; the store cannot be used afterwards."""
         ...

@@ -36,7 +36,7 @@ from ..model import (
     fingerprint,
     status_for,
 )
-from . import accounts, imports, jobs, limits, privacy, reconcile, renumber
+from . import accounts, exchange, imports, jobs, limits, privacy, reconcile, renumber
 from .base import FollowUp, ModeratorSession, Store
 from .jobs import SQLiteJobs
 from .limits import SQLiteLimits
@@ -427,6 +427,18 @@ class SQLiteStore(SQLiteJobs, SQLiteLimits, SQLiteMentions, Store):
     def link_imported_replies(self, source: str) -> list[int]:
         with self._write() as db:
             return imports.link_replies(db, source)
+
+    def export_json(self, *, personal: bool = False) -> dict[str, object]:
+        with self._transaction("BEGIN") as db:
+            return exchange.export(db, personal=personal)
+
+    def comment_uids(self) -> set[str]:
+        with self._connection() as db:
+            return exchange.known_uids(db)
+
+    def restore_json(self, comments: Sequence[dict]) -> list[int]:
+        with self._write() as db:
+            return exchange.restore(db, comments)
 
     def close(self) -> None:
         with self._lock:
