@@ -33,7 +33,9 @@ STATES = {
 async def receive(request: Request) -> Response:
     """Record a Webmention and answer 202 with its status URL, or 4xx naming the field."""
     state = request.app.state
-    if not state.settings["COMMENTS_WEBMENTION_URL"]:
+    service = state.service
+    verifier = service.webmentions
+    if verifier is None or not state.settings["COMMENTS_WEBMENTION_URL"]:
         raise InvalidSubmission("webmention", "this blog does not accept Webmentions", 404)
     wait = await state.limiter.retry_after(state.client_address.of(request))
     if wait:
@@ -44,8 +46,7 @@ async def receive(request: Request) -> Response:
     source, target = (_url(fields, name) for name in ("source", "target"))
     if same_page(source, target):
         raise InvalidSubmission("source", "the source and the target are the same page")
-    service = state.service
-    found = service.webmentions.urls.article(target)
+    found = verifier.urls.article(target)
     if found is None or found.slug not in service.articles:
         raise InvalidSubmission("target", f"{target[:200]} is not an article of this blog")
     mention = await run_in_threadpool(

@@ -291,3 +291,11 @@ def test_a_held_webmention_keeps_its_source_when_checked_again(
     assert mention_of(rechecked.review) == ("mention", source)
     assert {r.check for r in rechecked.review.results} >= {"webmention", "ownership", "name"}
     assert "form" not in {r.check for r in rechecked.review.results}
+
+
+def test_webmentions_can_be_switched_off(
+    mentioning: Callable[..., LiveService], blog: Blog
+) -> None:
+    live = mentioning(COMMENTS_WEBMENTION_URL="")
+    answer = send(live, blog.page("/2024/coffee", reply_page()))
+    assert answer.status_code == 404 and "does not accept Webmentions" in answer.text
