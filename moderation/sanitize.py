@@ -222,7 +222,9 @@ def render(text: str) -> str:
     """Turn a comment body into HTML that is safe to put in a page: every caller uses this."""
     if len(text) > MAX_COMMENT_CHARS:
         raise InvalidSubmission(
-            "body", f"has {len(text)} characters; the limit is {MAX_COMMENT_CHARS}"
+            "body",
+            f"Your comment has {len(text)} characters; the limit is {MAX_COMMENT_CHARS}: please"
+            " shorten it.",
         )
     html = _pipeline.markdown.reset().convert(text)
     return _NH3.clean(_pipeline.bleach.clean(html))

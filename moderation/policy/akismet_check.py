@@ -16,6 +16,15 @@ import httpx
 from ..model import PASSED, Outcome, Submission, Verdict
 
 logger = logging.getLogger(__name__)
+# What the commenter reads; all three only ask them to wait (`guidance.WAIT`).
+REASONS = {
+    "spam.akismet-unavailable": "Our spam service did not answer in time, so a moderator will"
+    " read your comment before it appears.",
+    "spam.akismet-discard": "Akismet, the spam service this blog uses, recognised this comment"
+    " as spam.",
+    "spam.akismet": "Akismet, the spam service this blog uses, flagged this comment as spam; if"
+    " that is a mistake, a moderator can still approve it.",
+}
 
 
 def make_client(key: str, blog_url: str, timeout: float, http_client: httpx.Client | None = None):
@@ -60,27 +69,17 @@ class AkismetCheck:
             answer = self.client.comment_check(user_ip=submission.ip or "127.0.0.1", **fields)
         except akismet.AkismetError as error:
             logger.warning("akismet: comment-check failed: %r", error)
-            return Outcome(
-                Verdict.HOLD,
-                "spam.akismet-unavailable",
-                "Our spam service did not answer in time, so a moderator will read your comment"
-                " before it appears. Nothing to change.",
-                f"Akismet error: {type(error).__name__}: {error}",
-            )
+            code = "spam.akismet-unavailable"
+            detail = f"Akismet error: {type(error).__name__}: {error}"
+            return Outcome(Verdict.HOLD, code, REASONS[code], detail)
         if answer is akismet.CheckResponse.DISCARD:
+            detail = "Akismet answered spam with the discard hint (blatant spam)"
             return Outcome(
-                Verdict.SPAM,
-                "spam.akismet-discard",
-                "Akismet, the spam service this blog uses, recognised this comment as spam.",
-                "Akismet answered spam with the discard hint (blatant spam)",
+                Verdict.SPAM, "spam.akismet-discard", REASONS["spam.akismet-discard"], detail
             )
         if answer is akismet.CheckResponse.SPAM:
             return Outcome(
-                Verdict.SPAM,
-                "spam.akismet",
-                "Akismet, the spam service this blog uses, flagged this comment as spam. If that"
-                " is a mistake, a moderator can still approve it.",
-                "Akismet answered spam",
+                Verdict.SPAM, "spam.akismet", REASONS["spam.akismet"], "Akismet answered spam"
             )
         return PASSED
 

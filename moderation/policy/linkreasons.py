@@ -31,13 +31,13 @@ REASONS = {
     "link.blocked-domain": "Add the address of your own blog; {host} is not accepted as a blog.",
     "link.own-site": "Add the address of your own blog; this link points to this blog itself.",
     "link.unreachable": "We could not open {url}: check the address and try again.",
-    "link.not-html": "{url} is not a web page; add the address of your blog's home page.",
-    "link.too-many-redirects": "{url} redirects too many times; add the address your blog"
-    " finally opens at.",
+    "link.not-html": "The address {url} is not a web page; add the address of your blog's home"
+    " page.",
+    "link.too-many-redirects": "The address {url} redirects too many times; add the address your"
+    " blog finally opens at.",
     "link.check-failed": "We could not check {url}, so a moderator will look at it first.",
     "link.check-unavailable": "Your comment is saved. We could not check your blog's address"
-    " just now because of a problem on our side, so a moderator will look at it first; there is"
-    " nothing to change.",
+    " just now because of a problem on our side, so a moderator will look at it first.",
 }
 
 

@@ -28,7 +28,7 @@ from ..service import CommentService, build_service, secret_key
 from ..settings import Settings
 from ..webmention import receiver as webmention
 from . import intake, moderate, outbox, status
-from .forms import RateLimited, readable, wants_json
+from .forms import RateLimited, readable, sentence, wants_json
 from .security import AddressKeys, ClientAddress, RateLimiter, SecurityHeaders
 from .sitechrome import SiteChrome
 
@@ -172,4 +172,5 @@ async def not_found(request: Request, error: Exception) -> Response:
 
 
 async def conflict(request: Request, error: Exception) -> Response:
-    return _error(request, 409, str(error))
+    message = f"{sentence(str(error))} Reload the page to see where the comment stands."
+    return _error(request, 409, message)

@@ -28,12 +28,27 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 V = TypeVar("V")
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
+# How an error names a field to people; the JSON answer's `field` keeps the machine name.
+LABELS = {
+    "article": "The article",
+    "name": "Your name",
+    "url": "Your blog's address",
+    "email": "Your e-mail address",
+    "body": "Your comment",
+    "reply_to": "The comment you reply to",
+    "token": "The form's security token",
+}
+_UNREADABLE = "Your comment could not be read"
+_FROM_THE_FORM = "send it again from the article's comment form"
 
 
 class RateLimited(InvalidSubmission):
     def __init__(self, retry_after: int) -> None:
         super().__init__(
-            "request", f"too many comments from your address; try again in {retry_after} s", 429
+            "request",
+            f"You have sent many comments in a short time: please wait {retry_after} seconds,"
+            " then send yours again.",
+            429,
         )
         self.retry_after = retry_after
 
@@ -54,7 +69,7 @@ async def read_fields(request: Request, max_bytes: int) -> dict[str, str]:
     if content_type not in (FORM, JSON):
         raise InvalidSubmission(
             "content-type",
-            "send the comment as application/x-www-form-urlencoded or application/json",
+            f"{_UNREADABLE}: it was not sent as a form or as JSON. Please {_FROM_THE_FORM}.",
             status=415,
         )
     declared = request.headers.get("content-length", "")
@@ -68,18 +83,21 @@ async def read_fields(request: Request, max_bytes: int) -> dict[str, str]:
                 raise _too_large(max_bytes)
     except ClientDisconnect:
         raise InvalidSubmission(
-            "request", "the connection closed before the comment arrived"
+            "request",
+            f"The connection closed before your comment arrived. Please {_FROM_THE_FORM}.",
         ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidSubmission("request", "the request body is not valid UTF-8") from None
+        raise InvalidSubmission("request", f"{_UNREADABLE}: its text is not UTF-8.") from None
     return _parse_json(text) if content_type == JSON else _parse_form(text)
 
 
 def _too_large(max_bytes: int) -> InvalidSubmission:
     return InvalidSubmission(
-        "request", f"the submission is larger than {max_bytes} bytes; shorten the comment", 413
+        "request",
+        f"Your comment is too long to send (over {max_bytes} bytes): please shorten it.",
+        413,
     )
 
 
@@ -87,9 +105,10 @@ def _parse_form(text: str) -> dict[str, str]:
     try:
         pairs = parse_qsl(text, keep_blank_values=True, errors="strict", max_num_fields=MAX_FIELDS)
     except UnicodeDecodeError:
-        raise InvalidSubmission("request", "a form field is not valid UTF-8") from None
+        raise InvalidSubmission("request", f"{_UNREADABLE}: a field's text is not UTF-8.") from None
     except ValueError:
-        raise InvalidSubmission("request", f"more than {MAX_FIELDS} form fields") from None
+        message = f"{_UNREADABLE}: the form has more than {MAX_FIELDS} fields."
+        raise InvalidSubmission("request", message) from None
     return _without_repeats(pairs)
 
 
@@ -98,7 +117,8 @@ def _without_repeats(pairs: list[tuple[str, V]]) -> dict[str, V]:
     fields: dict[str, V] = {}
     for key, value in pairs:
         if key in fields:
-            raise InvalidSubmission(field_name(key), "is sent more than once; send it once")
+            message = f"{label(key)} is sent more than once: please send it once."
+            raise InvalidSubmission(field_name(key), message)
         fields[key] = value
     return fields
 
@@ -108,25 +128,27 @@ def _parse_json(text: str) -> dict[str, str]:
         # Integers stay text: fields are strings anyway, and int() refuses 4,300+ digits.
         data = json.loads(text, parse_int=str, object_pairs_hook=_without_repeats)
     except json.JSONDecodeError as error:
-        raise InvalidSubmission("request", f"not valid JSON: {error.msg}") from None
+        message = f"{_UNREADABLE}: it is not valid JSON ({error.msg.lower()})."
+        raise InvalidSubmission("request", message) from None
     except RecursionError:  # the C decoder's own depth guard; a comment is one flat object
-        raise InvalidSubmission("request", "the JSON is nested too deeply") from None
+        raise InvalidSubmission(
+            "request", f"{_UNREADABLE}: its JSON is nested too deeply."
+        ) from None
     if not isinstance(data, dict):
-        raise InvalidSubmission("request", "send a JSON object of fields")
+        raise InvalidSubmission("request", f"{_UNREADABLE}: send a JSON object of fields.")
     if len(data) > MAX_FIELDS:
-        raise InvalidSubmission("request", f"more than {MAX_FIELDS} fields")
+        raise InvalidSubmission("request", f"{_UNREADABLE}: it has more than {MAX_FIELDS} fields.")
     fields: dict[str, str] = {}
     for key, value in data.items():
         if not _encodable(key):
-            raise InvalidSubmission(field_name(key), "is not a valid field name")
+            raise InvalidSubmission(field_name(key), f"{_UNREADABLE}: a field's name is not text.")
         if value is None:
             continue
         if not isinstance(value, str):
-            raise InvalidSubmission(field_name(key), "must be a string")
+            raise InvalidSubmission(field_name(key), f"{label(key)} must be text.")
         if not _encodable(value):
-            raise InvalidSubmission(
-                field_name(key), "contains an invalid character (a lone \\u surrogate)"
-            )
+            message = f"{label(key)} contains an invalid character (a lone \\u surrogate)."
+            raise InvalidSubmission(field_name(key), message)
         fields[key] = value
     return fields
 
@@ -145,6 +167,26 @@ def field_name(key: str) -> str:
     return key.encode("utf-8", "backslashreplace").decode("utf-8")[:100]
 
 
+def label(key: str) -> str:
+    """A field as people call it, for error messages."""
+    return LABELS.get(key, "A field of the form")
+
+
+def readable(error: InvalidSubmission) -> str:
+    """The error as a sentence for people: messages written as `field: fragment` (older code,
+    other modules) get the field's label instead of its name."""
+    message = error.message.strip()
+    if not message[:1].isupper():
+        message = f"{LABELS.get(error.field, 'The ' + error.field.replace('_', ' '))} {message}"
+    return sentence(message)
+
+
+def sentence(text: str) -> str:
+    """`text` with a capital first and a full stop last."""
+    text = text.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
+
+
 def clean(value: str) -> str:
     """Drop control characters (keeping tabs and newlines) and normalise line ends."""
     return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
@@ -157,17 +199,22 @@ def submission_from(
     values = {key: clean(fields.get(key, "")) for key in LIMITS}
     for key, limit in LIMITS.items():
         if len(values[key]) > limit:
-            raise InvalidSubmission(key, f"is longer than {limit} characters")
-    for key in ("article", "body"):
-        if not values[key].strip():
-            raise InvalidSubmission(key, "is required")
+            message = f"{label(key)} is longer than {limit} characters: please shorten it."
+            raise InvalidSubmission(key, message)
+    if not values["article"].strip():
+        message = f"Your comment does not say which article it is for: please {_FROM_THE_FORM}."
+        raise InvalidSubmission("article", message)
+    if not values["body"].strip():
+        raise InvalidSubmission("body", "Your comment is empty: please write it, then send it.")
     for key in ("name", "url"):
         if key not in fields:
-            raise InvalidSubmission(key, "is missing from the form")
+            message = f"{label(key)} is missing from the form: please {_FROM_THE_FORM}."
+            raise InvalidSubmission(key, message)
     email = _email(fields.get("email", ""))  # uncleaned: a control character is refused here
     reply_to = fields.get("reply_to", "").strip()
     if reply_to and not (reply_to.isascii() and reply_to.isdigit() and len(reply_to) < 12):
-        raise InvalidSubmission("reply_to", "must be a comment number")
+        message = "The comment you reply to is not a comment number: use its Reply link."
+        raise InvalidSubmission("reply_to", message)
     return Submission(
         article=values["article"].strip(),
         name=" ".join(values["name"].split()),
@@ -191,7 +238,9 @@ def _email(value: str) -> str:
         return single_address(value)
     except InvalidEmailAddress as error:
         raise InvalidSubmission(
-            "email", f"{error}; leave it empty or give one address such as ada@example.org"
+            "email",
+            f"Check your e-mail address ({error}): leave it empty or give one address such as"
+            " ada@example.org.",
         ) from None
 
 

@@ -158,7 +158,7 @@ def test_form_error_is_an_html_page_for_readers_without_javascript(live_server) 
     response = post_form(live_server.url, {**GOOD, "body": ""})
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("text/html")
-    assert "body" in parse_html(response.text).text_of(parse_html(response.text).root)
+    assert "comment is empty" in parse_html(response.text).text_of(parse_html(response.text).root)
 
 
 def test_reply_to_a_comment_on_another_article_is_refused(live_server) -> None:

@@ -138,7 +138,7 @@ def test_correction_form_refuses_a_list_of_addresses(live_server) -> None:
     fields = {**GOOD, "email": "root,attacker@evil.example"}
     response = httpx.post(live_server.url + held["status_url"], data=fields, timeout=10)
     assert response.status_code == 400
-    assert "email" in response.text
+    assert "e-mail address" in response.text
     assert live_server.service.store.get(held["id"]).email == GOOD["email"]
 
 
