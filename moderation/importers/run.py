@@ -27,6 +27,7 @@ from ..store import Store
 from ..store.imports import ImportRow
 from . import blogger, disqus, jsonfile, wordpress
 from .articlemap import ArticleMap
+from .checks import hard_rule_breach, import_policies
 from .record import BadEntry, ImportFileError, Kind, OldComment, OldPost, OldStatus, Record
 
 READERS: dict[str, Callable[[Path], Iterator[Record]]] = {
@@ -35,8 +36,6 @@ READERS: dict[str, Callable[[Path], Iterator[Record]]] = {
     disqus.SOURCE: disqus.read,
 }
 BATCH = 500
-# Checks that judge how a comment was sent through our form, which an old comment never was.
-FORM_CHECKS = frozenset({"form", "honeypot"})
 
 
 @dataclass
@@ -84,9 +83,8 @@ class Importer:
         posts = self._survey(read, path, summary)
         _refuse_bad(summary, options)
         known = self.store.imported_ids(source)
-        queue_policy = Policy([c for c in self.policy.checks if c.name not in FORM_CHECKS])
-        # The old author's approval stands, so no paid or remote check (Akismet) per comment.
-        old_policy = Policy([c for c in queue_policy.checks if not getattr(c, "costly", False)])
+        queue_policy, old_policy = import_policies(self.policy)
+        breach = hard_rule_breach(self.rules)
         record = f"imported from {source} on {self.today.isoformat()}"
         batch: list[ImportRow] = []
         new_ids: list[int] = []
@@ -101,7 +99,7 @@ class Importer:
             if row is None:
                 continue
             policy = old_policy if row.status is Status.APPROVED else queue_policy
-            row = self._reviewed(row, policy, summary)
+            row = self._reviewed(row, policy, breach, summary)
             known.add(row.original_id)
             summary.imported += 1
             if row.status is Status.APPROVED:
@@ -205,14 +203,20 @@ class Importer:
             Review(()), status, record,
         )  # fmt: skip
 
-    def _reviewed(self, row: ImportRow, policy: Policy, summary: ImportSummary) -> ImportRow:
+    def _reviewed(
+        self,
+        row: ImportRow,
+        policy: Policy,
+        breach: Callable[[str, str], str],
+        summary: ImportSummary,
+    ) -> ImportRow:
         """Every check's outcome on record; the status the old blog and today's rules allow."""
         review = policy.run(row.submission)
         status = status_for(review.verdict)
         if row.status is Status.APPROVED:
             status = Status.APPROVED
             submission = row.submission
-            if problem := self.rules.reason(submission.name, submission.blog_url):
+            if problem := breach(submission.name, submission.blog_url):
                 # The build would leave it out: never call it published. A moderator decides.
                 summary.unpublishable += 1
                 status = Status.HELD
