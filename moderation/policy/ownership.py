@@ -151,13 +151,18 @@ def ownership_outcome(commenter: str, names: list[tuple[str, str]], me_links: in
     links = f"; {me_links} rel=me link{'s' if me_links != 1 else ''}" if me_links else ""
     for name, where in names:
         if names_match(name, commenter):
-            detail = f"verified: the blog names {name} as its author ({where}{links})"
-            return Outcome(Verdict.PASS, "ownership.verified", "", detail)
+            return verified(name, f"{where}{links}")
     if names:
         name, where = names[0]
         detail = f"the blog names someone else: {name} ({where}{links})"
         return Outcome(Verdict.PASS, "ownership.other-name", "", detail)
     return Outcome(Verdict.PASS, "ownership.no-data", "", f"no author data{links}")
+
+
+def verified(name: str, where: str) -> Outcome:
+    """The outcome that marks a comment's author verified: the blog names `name` (`where`)."""
+    detail = f"verified: the blog names {name} as its author ({where})"
+    return Outcome(Verdict.PASS, "ownership.verified", "", detail)
 
 
 _VERIFIED = re.compile(r"verified: the blog names (.+) as its author \(")

@@ -22,6 +22,8 @@ from pathlib import Path
 from .. import commentfile
 from ..commentfile import CommentFileError, PublishedComment, PublishedFile, aware
 from ..model import CheckResult, Comment, Outcome, Review, Status, Verdict, fingerprint
+from ..policy.ownership import verified
+from ..webmention.marks import KINDS, mention_result
 from .renumber import move, raise_sequence
 from .rows import comment_from_row, dump_review, existing, iso, one, parse_time, write_audit
 
@@ -219,7 +221,7 @@ def _register(
         (
             published.id, published.article, published.reply_to, published.author,
             published.url, published.body, Status.APPROVED.value, secrets.token_urlsafe(24),
-            iso(aware(published.date)), iso(now), dump_review(_review(published.checks)),
+            iso(aware(published.date)), iso(now), dump_review(_review(published)),
             fingerprint(published.body), published.approved_by,
             iso(aware(published.approved_at)), source, published.feed,
             published.uid or secrets.token_hex(16), file.stamp,
@@ -261,13 +263,21 @@ def _as_published(row: sqlite3.Row) -> PublishedComment:
     )
 
 
-def _review(checks: tuple[str, ...]) -> Review:
-    """The checks' outcomes as the file recorded them (`check=verdict[:code]`)."""
+def _review(published: PublishedComment) -> Review:
+    """The checks' outcomes as the file recorded them (`check=verdict[:code]`), with what its
+    headers keep of a Webmention's source and a verified author, so a rewrite keeps them."""
     results = []
-    for entry in checks:
+    for entry in published.checks:
         check, _, rest = entry.partition("=")
         verdict, _, code = rest.partition(":")
-        if verdict in {member.value for member in Verdict}:
+        if verdict not in {member.value for member in Verdict}:
+            continue
+        if check == "webmention" and published.source and published.kind in KINDS:
+            results.append(mention_result(published.kind, published.source))
+        elif code == "ownership.verified" and published.author_verified:
+            outcome = verified(published.author_verified, "comment file")
+            results.append(CheckResult(check, outcome))
+        else:
             results.append(CheckResult(check, Outcome(Verdict(verdict), code)))
     return Review(tuple(results))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -19,6 +20,8 @@ from sitecheck import parse
 
 from moderation import commentfile
 from moderation.model import Action, Status
+from moderation.publish import published_comment
+from moderation.store.sqlite import SQLiteStore
 from moderation.webmention.marks import mention_of
 
 pytestmark = pytest.mark.slow
@@ -299,3 +302,22 @@ def test_webmentions_can_be_switched_off(
     live = mentioning(COMMENTS_WEBMENTION_URL="")
     answer = send(live, blog.page("/2024/coffee", reply_page()))
     assert answer.status_code == 404 and "does not accept Webmentions" in answer.text
+
+
+def test_a_database_rebuilt_from_the_files_keeps_what_the_webmention_headers_say(
+    mentioning: Callable[..., LiveService], blog: Blog, tmp_path: Path
+) -> None:
+    live = mentioning()
+    source = blog.page("/2024/coffee", reply_page())
+    assert received(live, source)["state"] == "queued"
+    approved = live.service.decide(only_comment(live).id, Action.APPROVE, "robin")
+    written = commentfile.read(live.project.comments / ARTICLE / f"{approved.id}.md")
+
+    fresh = SQLiteStore(tmp_path / "rebuilt.sqlite3")
+    try:
+        fresh.reconcile(live.project.comments)
+        again = published_comment(fresh.get(approved.id))
+    finally:
+        fresh.close()
+    assert (again.kind, again.source, again.author_verified) == ("reply", source, "Juli Ramírez")
+    assert commentfile.dumps(again) == commentfile.dumps(written)
