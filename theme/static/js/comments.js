@@ -68,6 +68,34 @@
     if (event.target.closest && event.target.closest(".comment-replying__cancel")) setReplyTo("");
   });
 
+  // A reason about one field is shown under that field too, and the field says so to screen
+  // readers (aria-invalid, aria-describedby), so nobody has to match the summary to the form.
+  var FIELDS = { name: "name", url: "url", email: "email", body: "body" };
+  var marked = [];
+  function clearFieldReasons() {
+    marked.forEach(function (entry) {
+      entry.note.parentNode.removeChild(entry.note);
+      entry.input.removeAttribute("aria-invalid");
+      if (entry.describedBy) entry.input.setAttribute("aria-describedby", entry.describedBy);
+      else entry.input.removeAttribute("aria-describedby");
+    });
+    marked = [];
+  }
+  function markField(field, text) {
+    var input = FIELDS.hasOwnProperty(field) ? form.elements[FIELDS[field]] : null;
+    if (!input || !input.parentNode) return null;
+    var note = document.createElement("p");
+    note.className = "field__error";
+    note.id = "comment-reason-" + (marked.length + 1);
+    note.textContent = text;
+    input.parentNode.appendChild(note);
+    var describedBy = input.getAttribute("aria-describedby");
+    marked.push({ input: input, note: note, describedBy: describedBy });
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", (describedBy ? describedBy + " " : "") + note.id);
+    return input;
+  }
+
   function show(kind, heading, lines, link) {
     result.textContent = "";
     result.className = "comment-result comment-result--" + kind;
@@ -116,15 +144,25 @@
           return;
         }
         var body = answer.body;
+        clearFieldReasons();
         if (!answer.ok) {
           show("error", "Your comment was not sent: " + (body.error || "please try again."), [], null);
+          var refused = markField(body.field, body.error || "");
+          if (refused) refused.focus();
           return;
         }
         var statusPage = body.status_url ? new URL(body.status_url, endpoint).href : null;
         var lines = (body.reasons || []).slice();
         if (body.explanation) lines.push(body.explanation);
         show(body.status, body.message, lines, statusPage);
+        var first = null;
+        (body.problems || []).forEach(function (problem) {
+          if (!problem.correctable) return;
+          var input = markField(problem.field, problem.reason);
+          first = first || input;
+        });
         if (body.can_correct && statusPage) {
+          if (first) first.focus();
           correctionUrl = statusPage.replace("/comments/", "/api/comments/");
           button.textContent = "Send the corrected comment";
         } else {
