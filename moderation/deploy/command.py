@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import SettingsError
 from ..jobs.model import QueuedJob
-from ..livebuild import output_lock
+from ..livebuild import output_lock, run_dir
 from .process import run
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ class DeployCommand:
                 f"the last build of the site failed, so it is not deployed:"
                 f" {self.publisher.last_error}"
             )
-        with output_lock(self.output):
+        with output_lock(self.output, run_dir(self.project)):
             done = run(
                 self.argv, self.project, self.timeout, label=KIND, success_level=logging.INFO
             )

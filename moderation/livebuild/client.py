@@ -23,17 +23,17 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-from . import server
+from . import run_dir, server
 
 logger = logging.getLogger("moderation.publish")
 START_TIMEOUT = 30.0  # seconds for a new builder to open its socket (not to build)
 
 
-def socket_path(run_dir: Path, output: Path) -> Path:
+def socket_path(run: Path, output: Path) -> Path:
     """The builder socket of `output` (in the project's var/, or a private temporary folder
     when that path is too long for a Unix socket)."""
     digest = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
-    path = run_dir / f"livebuild-{digest}.sock"
+    path = run / f"livebuild-{digest}.sock"
     if len(os.fsencode(path)) <= 100:
         return path
     private = Path(tempfile.gettempdir()) / f"moderate-{os.getuid()}"
@@ -61,12 +61,12 @@ class LiveBuilder:
         content: Path,
         output: Path,
         timeout: float = 3600.0,  # a warm-up build of 10,000 posts takes minutes
-        run_dir: Path | None = None,
+        run: Path | None = None,
     ) -> None:
         self.settings_file = settings_file.resolve()
         self.content = content.resolve()
         self.output = output.resolve()
-        self.socket = socket_path(run_dir or self.content.parent / "var", self.output)
+        self.socket = socket_path(run or run_dir(content.parent), self.output)
         self.timeout = timeout
         self.last: dict[str, Any] = {}  # the builder's last answer
         self._connection: socket.socket | None = None

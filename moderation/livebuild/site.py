@@ -23,7 +23,7 @@ from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, Generator
 from pelican.settings import read_settings
 
-from . import buildmark, output_lock
+from . import buildmark, output_lock, run_dir
 from .writer import ReadTracker, RecordingWriter
 
 Stamps = dict[str, tuple[int, int]]
@@ -68,13 +68,14 @@ class LiveSite:
         self.settings_file = settings_file.resolve()
         self.content = content.resolve()
         self.output = output.resolve()
+        self.run = run_dir(content.parent)
         self.built: _Built | None = None
 
     def refresh(self) -> Report:
         """Bring the output up to date with the content, by the cheapest correct way."""
         started = time.perf_counter()
-        with output_lock(self.output), _ErrorLog() as errors:
-            buildmark.check(self.output, self.settings_file)  # before any write, every time
+        with output_lock(self.output, self.run), _ErrorLog() as errors:
+            buildmark.check(self.output, self.run, self.settings_file)  # before any write
             built = self.built
             if (
                 built is None
@@ -108,7 +109,7 @@ class LiveSite:
 
         with signals.all_generators_finalized.connected_to(capture):
             pelican.run()
-        buildmark.record(self.output, self.settings_file)
+        buildmark.record(self.output, self.run, self.settings_file)
         writer = pelican.writer
         articles = next(g for g in generators if isinstance(g, ArticlesGenerator))
         self.built = _Built(settings, articles, writer, pelican.comments_plugin, inputs, self._id())

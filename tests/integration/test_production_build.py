@@ -139,6 +139,9 @@ def test_a_dev_approval_after_make_publish_leaves_the_production_build_untouched
     text = page.read_text()
     assert f'href="{PUBLISHCONF_SITE}/posts/{ARTICLE}/"' in text
     assert "127.0.0.1" not in text
+    # Locks and build records live in var/ (what a hardened service may write), not in or
+    # beside the served folder.
+    assert not [p.name for p in (*checkout.iterdir(), *published.iterdir()) if p.name[0] == "."]
 
 
 def test_the_dev_service_refuses_an_output_folder_the_production_build_holds(blog) -> None:
@@ -155,7 +158,7 @@ def test_the_dev_service_refuses_an_output_folder_the_production_build_holds(blo
     finally:
         builder.close()
     with pytest.raises(OutputClaimed, match="Dev and production builds keep separate folders"):
-        SiteBuilder(dev, blog.content, blog.output)()
+        SiteBuilder(dev, blog.content, blog.output, ask_running=False)()
     refused = moderate(dev, "publish")
     assert refused.returncode == 1 and "refusing to build" in refused.stderr
     assert snapshot(blog.output) == before
@@ -173,14 +176,14 @@ def test_who_may_build_into_a_recorded_folder(tmp_path, state, allowed) -> None:
     output = tmp_path / "output"
     output.mkdir()
     if state != "never recorded":
-        record(output, mine if state == "same settings" else theirs)
+        record(output, tmp_path / "var", mine if state == "same settings" else theirs)
     if "empty" not in state:
         (output / "index.html").write_text("<p>built</p>")
     if allowed:
-        check(output, mine)
+        check(output, tmp_path / "var", mine)
     else:
         with pytest.raises(OutputClaimed, match=r"publishconf\.py"):
-            check(output, mine)
+            check(output, tmp_path / "var", mine)
 
 
 def test_serve_production_builds_with_publishconf_unless_told_otherwise(checkout) -> None:

@@ -19,6 +19,7 @@ import pytest
 from servers import Project, free_socket, make_project
 from sitecheck import parse
 
+from moderation.livebuild import run_dir
 from moderation.livebuild.buildmark import record_path
 
 pytestmark = pytest.mark.slow
@@ -168,13 +169,13 @@ def test_two_workers_share_one_builder_that_survives_being_killed(tmp_path) -> N
 
         # An approval from a shell asks the service's builder too: no `pelican` run (which
         # would write the build record again), still one builder.
-        record = record_path(project.output).read_text()
+        record = record_path(project.output, run_dir(project.root)).read_text()
         with httpx.Client(base_url=url, timeout=30) as client:
             comment = submit(client, approvals + 1)
         command = [BIN / "moderate", "--settings", project.settings_file, "approve", str(comment)]
         assert subprocess.run(command, capture_output=True, timeout=120).returncode == 0
         wait_until_shown(project, approvals + 1)
-        assert record_path(project.output).read_text() == record
+        assert record_path(project.output, run_dir(project.root)).read_text() == record
         assert len(builders(project.output)) == 1
 
         (first,) = builders(project.output)
