@@ -61,12 +61,11 @@ class LiveBuilder:
         content: Path,
         output: Path,
         timeout: float = 3600.0,  # a warm-up build of 10,000 posts takes minutes
-        run: Path | None = None,
     ) -> None:
         self.settings_file = settings_file.resolve()
         self.content = content.resolve()
         self.output = output.resolve()
-        self.socket = socket_path(run or run_dir(content.parent), self.output)
+        self.socket = socket_path(run_dir(content.parent), self.output)
         self.timeout = timeout
         self.last: dict[str, Any] = {}  # the builder's last answer
         self._connection: socket.socket | None = None
