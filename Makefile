@@ -13,11 +13,12 @@ PELICAN := $(BIN)/pelican
 CHROMIUM ?= /usr/bin/chromium
 NGINX ?= /usr/sbin/nginx
 GIT ?= /usr/bin/git
+PANDOC ?= /usr/bin/pandoc
 
 export SITE_ORIGIN ?= http://$(HOST):$(PORT)
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test install-browser install-proxy install-git check-port html publish clean run preview test lint format screenshots
+.PHONY: help install install-test install-browser install-proxy install-git install-pandoc check-port html publish clean run preview test lint format screenshots
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -47,6 +48,9 @@ install-proxy: ## install Debian's nginx-light when it is missing (as root; else
 install-git: ## install Debian's git when it is missing (as root; else says what to run)
 	@scripts/require-debian-package.sh $(GIT) git "the git push tests"
 
+install-pandoc: ## install Debian's pandoc when it is missing (as root; else says what to run)
+	@scripts/require-debian-package.sh $(PANDOC) pandoc "moderate import's posts (Pelican's importer) and its tests"
+
 check-port: install ## say so, before building anything, when HOST:PORT is taken
 	@$(BIN)/moderate check-port --host $(HOST) --port $(PORT)
 
@@ -73,7 +77,7 @@ format: install-test ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: install-test install-browser install-proxy install-git lint ## install what the tests need (Chromium, nginx, git) and run the whole suite
+test: install-test install-browser install-proxy install-git install-pandoc lint ## install what the tests need (Chromium, nginx, git, pandoc) and run the whole suite
 	$(BIN)/pytest
 
 screenshots: install-test install-browser ## take the README's screenshots into docs/screenshots/

@@ -17,12 +17,15 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from ..articles import ArticleIndex
 from ..errors import ModerationError
 from ..importers.articlemap import ArticleMap
+from ..importers.posts import PostsSummary, import_posts
 from ..importers.run import READERS, Importer, ImportOptions, ImportSummary
 from .common import EXIT_INVALID_INPUT, SettingsProblem, open_service
 
 PINGBACK_CHOICES = ("skip", "queue")
+POST_SOURCES = ("wordpress", "blogger")
 
 
 @click.command(name="import")
@@ -35,7 +38,8 @@ PINGBACK_CHOICES = ("skip", "queue")
 @click.option(
     "--comments-only",
     is_flag=True,
-    help="Import comments for posts already here (posts are not imported yet: the default).",
+    help="Import only comments, for posts already here (WordPress and Blogger exports bring"
+    " their posts too, through Pelican's importer and pandoc, unless this is given).",
 )
 @click.pass_context
 def import_comments(
@@ -54,10 +58,18 @@ def import_comments(
         raise SettingsProblem(
             f"COMMENTS_IMPORT_PINGBACKS {pingbacks!r}: choose one of {', '.join(PINGBACK_CHOICES)}"
         )
+    posts = None
+    if source in POST_SOURCES and not comments_only:
+        try:
+            posts = import_posts(source, file, Path(settings["PATH"]) / "posts", dry_run=dry_run)
+        except ModerationError as error:
+            click.echo(str(error), err=True)
+            context.exit(EXIT_INVALID_INPUT)
     importer = Importer(
         store=service.store,
         policy=service.policy,
-        articles=ArticleMap(service.articles),
+        # Read afresh: the posts just written are where the comments go.
+        articles=ArticleMap(ArticleIndex.from_settings(settings)),
         rules=service.rules,
         publisher=service.publisher,
         today=date.today(),
@@ -78,7 +90,7 @@ def import_comments(
     except ModerationError as error:
         click.echo(str(error), err=True)
         context.exit(EXIT_INVALID_INPUT)
-    _print(summary, dry_run)
+    _print(summary, posts, dry_run)
     if not dry_run and not service.publisher.wait_idle(timeout=600):
         click.echo("the site rebuild did not finish in time", err=True)
         context.exit(EXIT_INVALID_INPUT)
@@ -87,9 +99,16 @@ def import_comments(
         context.exit(EXIT_INVALID_INPUT)
 
 
-def _print(summary: ImportSummary, dry_run: bool) -> None:
+def _print(summary: ImportSummary, posts: PostsSummary | None, dry_run: bool) -> None:
     console = Console()
     would = "would be " if dry_run else ""
+    if posts is not None:
+        table = Table("posts", "how many", box=None, title=f"{summary.source}: {summary.file}")
+        table.add_row(f"{would}written", str(len(posts.written)))
+        table.add_row("already there", str(posts.already))
+        for reason, count in sorted(posts.skipped.items()):
+            table.add_row(f"skipped: {reason}", str(count))
+        console.print(table)
     table = Table("comments", "how many", box=None, title=f"{summary.source}: {summary.file}")
     table.add_row("in the file", str(summary.comments))
     table.add_row(f"{would}imported", str(summary.imported))
