@@ -39,7 +39,7 @@ def read(path: Path) -> Iterator[Record]:
         place = f"line {line}, entry {number}"
         kind = _kind(entry)
         if kind == "post":
-            yield OldPost(_number(child_text(entry, ATOM + "id")), _post_url(entry))
+            yield OldPost(trailing_number(child_text(entry, ATOM + "id")), post_url(entry))
         elif kind == "comment":
             yield _comment(entry, place)
 
@@ -54,7 +54,7 @@ def _kind(entry: Element) -> str:
     return ""
 
 
-def _post_url(entry: Element) -> str:
+def post_url(entry: Element) -> str:
     for link in entry.iter(ATOM + "link"):
         if link.get("rel") == "alternate":
             return link.get("href") or ""
@@ -62,7 +62,7 @@ def _post_url(entry: Element) -> str:
 
 
 def _comment(entry: Element, place: str) -> Record:
-    comment_id = _number(child_text(entry, ATOM + "id"))
+    comment_id = trailing_number(child_text(entry, ATOM + "id"))
     if not comment_id:
         return BadEntry(place, "no <id> ending in a number")
     place = f"{place} (id {comment_id})"
@@ -105,19 +105,19 @@ def _content(entry: Element) -> str:
 def _post_of(entry: Element) -> tuple[str, str]:
     reply = entry.find(THREAD + "in-reply-to")
     if reply is not None:
-        return _number(reply.get("ref") or ""), reply.get("href") or ""
-    return _number(child_text(entry, TAKEOUT + "parent")), ""
+        return trailing_number(reply.get("ref") or ""), reply.get("href") or ""
+    return trailing_number(child_text(entry, TAKEOUT + "parent")), ""
 
 
 def _parent(entry: Element) -> str:
     if parent := child_text(entry, TAKEOUT + "inReplyTo"):
-        return _number(parent)
+        return trailing_number(parent)
     for link in entry.iter(ATOM + "link"):
         if link.get("rel") == "related":
-            return _number(link.get("href") or "")
+            return trailing_number(link.get("href") or "")
     return ""
 
 
-def _number(text: str) -> str:
+def trailing_number(text: str) -> str:
     found = _TRAILING_ID.search(text.strip())
     return found.group(1) if found else ""

@@ -29,7 +29,7 @@ from pelican.utils import slugify
 
 from . import blogger
 from .record import ImportFileError
-from .wordpress import _fields
+from .wordpress import fields_of
 from .xmlstream import child_text, elements
 
 _SHORTCODE = re.compile(r"\\\[((?:vimeo|youtube) [^\]\n\\]*)\\\]")
@@ -116,7 +116,7 @@ def _wordpress_origins(path: Path) -> dict[str, Origin]:
     """Pelican's file name for each item (post_name, else post_id) → its link and id."""
     found = {}
     for item, _ in elements(path, frozenset({"item"}), depth=2):
-        fields = _fields(item)
+        fields = fields_of(item)
         post_id = fields.get("post_id", "")
         name = fields.get("post_name", "").strip() or post_id
         found[name] = Origin((item.findtext("link") or "").strip(), post_id)
@@ -128,8 +128,8 @@ def _blogger_origins(path: Path) -> dict[str, Origin]:
     found = {}
     atom = blogger.ATOM
     for entry, _ in elements(path, frozenset({atom + "entry"}), depth=1):
-        url = blogger._post_url(entry)
-        post_id = blogger._number(child_text(entry, atom + "id"))
+        url = blogger.post_url(entry)
+        post_id = blogger.trailing_number(child_text(entry, atom + "id"))
         name = os.path.splitext(os.path.basename(url))[0] if url else post_id
         found[name] = Origin(url, post_id)
     return found

@@ -38,13 +38,13 @@ _NO_DATE = frozenset({"", "0000-00-00 00:00:00"})
 
 def read(path: Path) -> Iterator[Record]:
     for item, _ in elements(path, frozenset({"item"}), depth=2, marked=_COMMENT_TAGS):
-        fields = _fields(item)
+        fields = fields_of(item)
         post_id = fields.get("post_id", "")
         post_url = (item.findtext("link") or "").strip()
         post = post_id or post_url
         for number, comment in enumerate(_children(item, "comment"), start=1):
             place = f"line {line_of(comment)}, post {post_url or post_id or '?'}, comment {number}"
-            yield _comment(_fields(comment), post, post_id, post_url, place)
+            yield _comment(fields_of(comment), post, post_id, post_url, place)
 
 
 def _comment(fields: dict[str, str], post: str, post_id: str, post_url: str, place: str) -> Record:
@@ -89,7 +89,7 @@ def _children(element: Element, name: str) -> Iterator[Element]:
     return (child for child in element if _local(child.tag) == name)
 
 
-def _fields(element: Element) -> dict[str, str]:
+def fields_of(element: Element) -> dict[str, str]:
     """The element's `wp:` children by local name (first wins), their text stripped."""
     found: dict[str, str] = {}
     for child in element:
