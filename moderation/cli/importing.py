@@ -128,8 +128,9 @@ def _print(summary: ImportSummary, posts: PostsSummary | None, dry_run: bool) ->
         )
     for line in summary.not_here[:20]:
         console.print(f"[yellow]no article here for[/] {line}")
-    if len(summary.not_here) > 20:
-        console.print(f"… and {len(summary.not_here) - 20} more without an article here")
+    if summary.skipped["its post is not here"] > 20:
+        more = summary.skipped["its post is not here"] - 20
+        console.print(f"… and {more} more without an article here")
     for bad in summary.bad[:20]:
         console.print(f"[red]skipped[/] {bad.place}: {bad.problem}")
 

@@ -36,6 +36,7 @@ READERS: dict[str, Callable[[Path], Iterator[Record]]] = {
     disqus.SOURCE: disqus.read,
 }
 BATCH = 500
+NOT_HERE_SHOWN = 1000  # comments without an article, listed by place (all are counted)
 
 
 @dataclass
@@ -55,7 +56,7 @@ class ImportSummary:
     published: int = 0
     queued: Counter[str] = field(default_factory=Counter)  # status → how many
     skipped: Counter[str] = field(default_factory=Counter)  # reason → how many
-    not_here: list[str] = field(default_factory=list)  # comments whose post is not here
+    not_here: list[str] = field(default_factory=list)  # the first comments whose post is not here
     bad: list[BadEntry] = field(default_factory=list)
     relinked: int = 0  # replies linked to their parents
     unpublishable: int = 0  # approved on the old blog, but a hard rule keeps them off
@@ -183,9 +184,10 @@ class Importer:
         article = self.articles.find(post_url, entry.post_id)
         if article is None:
             summary.skipped["its post is not here"] += 1
-            summary.not_here.append(
-                f"{entry.place}: {post_url or 'post ' + (entry.post_id or '?')}"
-            )
+            if len(summary.not_here) < NOT_HERE_SHOWN:
+                summary.not_here.append(
+                    f"{entry.place}: {post_url or 'post ' + (entry.post_id or '?')}"
+                )
             return None
         submission = Submission(
             article=article,
