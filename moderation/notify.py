@@ -13,6 +13,7 @@ import logging
 from typing import Any
 
 from .emailaddress import InvalidEmailAddress, single_address
+from .emaillinks import EmailLinks
 from .errors import SettingsError
 from .jobs.model import Job
 from .model import Comment, Status
@@ -30,12 +31,14 @@ def email_job(to: str, subject: str, body: str, summary: str, **about: Any) -> J
 class Notifier:
     """Composes the service's messages from the settings; sends nothing itself."""
 
-    def __init__(self, settings) -> None:
+    def __init__(self, settings, links: EmailLinks | None = None) -> None:
+        """:param links: signs each moderator's one-tap decision link; None: no such links."""
         self.moderators = [
             _moderator_address(raw) for raw in settings["COMMENTS_MODERATOR_EMAILS"] if raw.strip()
         ]
         self.site_name: str = settings.get("SITENAME", "the blog")
         self.service_url = (settings["COMMENTS_SERVICE_URL"] or settings.site_origin).rstrip("/")
+        self.links = links
 
     def new_comment(self, comment: Comment) -> list[Job]:
         """A message to each moderator about a comment that waits for them."""
@@ -53,9 +56,26 @@ class Notifier:
         subject = f"[{self.site_name}] {comment.status} comment #{comment.id} on {comment.article}"
         summary = f"To the moderators: {comment.status} comment #{comment.id}"
         return [
-            email_job(to, subject, body, f"{summary} ({to})", comment_id=comment.id)
+            email_job(
+                to,
+                subject,
+                body + self._decide_link(comment, to),
+                f"{summary} ({to})",
+                comment_id=comment.id,
+            )
             for to in self.moderators
         ]
+
+    def _decide_link(self, comment: Comment, moderator: str) -> str:
+        """One moderator's signed link to decide on this version (opening it decides nothing)."""
+        if self.links is None:
+            return ""
+        token = self.links.issue(comment.id, comment.version, moderator)
+        hours = self.links.max_age / 3600
+        return (
+            f"\nApprove or reject it from this e-mail (asks you to confirm; works once, for"
+            f" {hours:g} hours):\n{self.service_url}/moderate/mail/{token}\n"
+        )
 
     def decided(self, comment: Comment) -> list[Job]:
         """The commenter's message about an approval or a rejection, if they left an address."""

@@ -19,6 +19,7 @@ from pathlib import Path
 from .articles import ArticleIndex
 from .commentfile import CommentFileError
 from .deploy.setup import decision_jobs
+from .emaillinks import EmailLinks
 from .errors import (
     CommentNotFound,
     IllegalTransition,
@@ -257,7 +258,9 @@ def build_service(
     re-renders only what a comment changes (the web service), not a whole `pelican` run.
     `clock`: the store's and the job runner's time (tests move it; default: now, UTC).
     """
-    notifier = Notifier(settings)
+    link_age = settings["COMMENTS_EMAIL_LINK_MAX_AGE"]
+    links = EmailLinks(secret_key(settings), link_age) if link_age > 0 else None
+    notifier = Notifier(settings, links)
     ip_storage = IpStorage.from_setting(settings["COMMENTS_STORE_IP"])
     store = open_store(database_url(settings), clock=clock, ip_storage=ip_storage)
     akismet = akismet_from_settings(settings)

@@ -230,6 +230,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "COMMENTS_MODERATOR_EMAILS", [], "Addresses told about each new pending or held comment."
     ),
+    Setting(
+        "COMMENTS_EMAIL_LINK_MAX_AGE",
+        259200,
+        "Seconds the Approve/Reject link in a moderator's e-mail works (once); 0: no links.",
+    ),
     Setting("COMMENTS_SMTP_HOST", "", "SMTP server for notifications; empty: no e-mail is sent."),
     Setting("COMMENTS_SMTP_PORT", 25, "SMTP port."),
     Setting("COMMENTS_SMTP_USER", "", "SMTP user name, if the server wants one."),

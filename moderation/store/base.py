@@ -16,6 +16,7 @@ from ..jobs.model import Job, JobState, QueuedJob
 from ..model import Action, AuditEntry, Comment, Copy, Review, Status, Submission
 
 if TYPE_CHECKING:
+    from .emaillinks import UsedLink
     from .imports import ImportRow
     from .reconcile import Reconciliation
 
@@ -241,6 +242,19 @@ class Store(Protocol):
         Every process using the database sees the same record, so a token is good once per
         host, not once per worker. Remembered nonces are forgotten once `keep` has passed.
         """
+        ...
+
+    def use_email_link(self, nonce: str, comment_id: int, keep: timedelta) -> bool:
+        """Claim a moderator e-mail link's nonce before its decision; False when it was
+        already used. Remembered for `keep` (as long as the link could be valid)."""
+        ...
+
+    def give_back_email_link(self, nonce: str) -> None:
+        """The decision was refused (the comment changed): the link may be used again."""
+        ...
+
+    def used_email_link(self, nonce: str) -> UsedLink | None:
+        """When the link with this nonce decided, if it did."""
         ...
 
     def enqueue(self, jobs: Sequence[Job]) -> list[int]:

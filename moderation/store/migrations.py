@@ -298,6 +298,25 @@ def add_webmentions(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX webmentions_comment ON webmentions (comment_id)")
 
 
+def add_used_email_links(db: sqlite3.Connection) -> None:
+    """The moderators' e-mail links that were used, so each decides once (emaillinks.py).
+
+    A row lives as long as its link could still be valid; no foreign key: the record of a
+    used link must outlast a comment erased or renumbered meanwhile.
+    """
+    db.execute(
+        """
+        CREATE TABLE used_email_links (
+            nonce TEXT PRIMARY KEY,
+            comment_id INTEGER NOT NULL,
+            used_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX used_email_links_expiry ON used_email_links (expires_at)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     create_comments_and_audit,
     add_revisions_and_audit_index,
@@ -309,6 +328,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     add_imported_comments,
     fingerprint_the_text_only,
     add_webmentions,
+    add_used_email_links,
 )
 
 

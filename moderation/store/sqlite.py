@@ -38,6 +38,7 @@ from ..model import (
 )
 from . import accounts, exchange, imports, jobs, limits, privacy, reconcile, renumber
 from .base import FollowUp, ModeratorSession, Store
+from .emaillinks import SQLiteEmailLinks
 from .jobs import SQLiteJobs
 from .limits import SQLiteLimits
 from .mentions import SQLiteMentions
@@ -63,7 +64,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class SQLiteStore(SQLiteJobs, SQLiteLimits, SQLiteMentions, Store):
+class SQLiteStore(SQLiteJobs, SQLiteLimits, SQLiteMentions, SQLiteEmailLinks, Store):
     """The queue in one SQLite file, shared safely by threads and processes."""
 
     def __init__(
