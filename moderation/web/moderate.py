@@ -29,6 +29,7 @@ from ..service import CommentService
 from ..settings import Settings
 from ..store.base import ModeratorSession
 from .auth import HOME, LOGIN, Auth, Done, Page
+from .presets import PRESET_REASONS, presets_for
 
 PAGE_SIZE = 25
 MAX_ID = 2**63 - 1  # SQLite's largest integer: a longer number names no comment
@@ -43,13 +44,6 @@ DONE = {
     Action.HAM: "marked as not spam (pending again)",
     Action.UNPUBLISH: "unpublished",
 }
-PRESET_REASONS = (
-    "Off topic: the comment is not about the article.",
-    "Not civil: please criticise ideas, not people.",
-    "No real name: please comment under your own full name.",
-    "No link to your own blog: please give your own blog's address.",
-    "Advertising: the comment promotes a product or service.",
-)
 STATUS_NAMES = {"open": "Waiting (pending and held)", "all": "All"}
 NO_VERSION = "the form does not say which version of the comment you read; reload the page."
 
@@ -68,9 +62,8 @@ class Card:
 
 
 def card(service: CommentService, settings: Settings, comment: Comment) -> Card:
-    """The comment's view: reject reasons start with what its own checks told the commenter."""
+    """The comment's view: the reject presets its failed checks suggest come first."""
     article = service.articles.get(comment.article)
-    failed = [r.outcome.reason for r in comment.review.failures if r.outcome.reason]
     return Card(
         comment=comment,
         preview=render(comment.body),
@@ -78,7 +71,7 @@ def card(service: CommentService, settings: Settings, comment: Comment) -> Card:
         article_url=settings.permalink(comment.article),
         blog_href=comment.blog_url if comment.blog_url.startswith(("https://", "http://")) else "",
         actions=tuple(a for a in ACTIONS if comment.status in TRANSITIONS[a]),
-        reasons=tuple(dict.fromkeys([*failed, *PRESET_REASONS])),
+        reasons=presets_for(comment.review),
     )
 
 
