@@ -57,6 +57,7 @@ def test_a_comment_held_for_its_link_offers_the_form_pointing_at_the_address(
     assert [(p["field"], p["correctable"]) for p in answer["problems"]] == [("url", True)]
     assert "nothing to change" not in answer["explanation"].lower()
     document = status_page(live_server, answer)
+    assert document.errors == []
     [url_field] = document.find_all("input", name="url")
     assert url_field.get("aria-invalid") == "true"
     reason = document.find_all("li", id=url_field.get("aria-describedby"))[0]
