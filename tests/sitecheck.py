@@ -90,7 +90,7 @@ def broken_links(output: Path) -> list[str]:
         for element in document.iter():
             for attribute in ("href", "src"):
                 url = element.get(attribute)
-                if url is None or element.tag == "form":
+                if url is None or element.tag == "form" or _endpoint(element):
                     continue
                 target = resolve(output, page, url)
                 if target is not None and not target.is_file():
@@ -100,6 +100,11 @@ def broken_links(output: Path) -> list[str]:
                 if same_page and fragment and fragment not in document.ids:
                     broken.append(f"{where}: #{fragment}")
     return broken
+
+
+def _endpoint(element: Element) -> bool:
+    """The comment service's doors (the Webmention endpoint), as the form's action: not pages."""
+    return element.tag == "link" and "webmention" in (element.get("rel") or "").split()
 
 
 def third_party_loads(output: Path, own_host: str) -> list[str]:
