@@ -59,6 +59,7 @@ class PublishedComment:
     author_verified: str = ""
     kind: str = "comment"  # or, for a Webmention, "reply" (in the thread) or "mention"
     source: str = ""  # a Webmention's source: the commenter's post that links here
+    role: str = ""  # "author": the blog's author replying; "" for a reader
 
     @property
     def verified(self) -> bool:
@@ -110,6 +111,7 @@ def dumps(comment: PublishedComment) -> str:
         "Author-Verified": comment.author_verified,
         "Kind": "" if comment.kind == "comment" else comment.kind,
         "Source": comment.source,
+        "Role": comment.role,
     }
     header.update((key, value) for key, value in optional.items() if value)
     lines = [f"{key}: {_one_line(value)}" for key, value in header.items()]
@@ -148,6 +150,7 @@ def loads(text: str, source: str = "<string>") -> PublishedComment:
             author_verified=header.get("author-verified", ""),
             kind=header.get("kind") or "comment",
             source=header.get("source", ""),
+            role=header.get("role", ""),
         )
     except ValueError as error:
         raise CommentFileError(f"{source}: {error}") from None

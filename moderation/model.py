@@ -191,6 +191,7 @@ class Action(StrEnum):
     SPAM = "spam"
     HAM = "ham"
     UNPUBLISH = "unpublish"
+    REOPEN = "reopen"  # undo a rejection: pending again, nothing reported to Akismet
     RESUBMIT = "resubmit"
 
 
@@ -215,6 +216,7 @@ TRANSITIONS: dict[Action, dict[Status, Status]] = {
     },
     Action.HAM: {Status.SPAM: Status.PENDING},
     Action.UNPUBLISH: {Status.APPROVED: Status.REJECTED},
+    Action.REOPEN: {Status.REJECTED: Status.PENDING},
     # A corrected comment goes back through the policy; the store sets the new status.
     Action.RESUBMIT: {Status.HELD: Status.PENDING},
 }

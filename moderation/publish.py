@@ -28,6 +28,7 @@ from .livebuild import buildmark, output_lock, run_dir
 from .livebuild.client import LiveBuilder
 from .model import Comment
 from .policy.ownership import verified_author
+from .roles import role_of
 from .webmention.marks import mention_of
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ def published_comment(comment: Comment) -> commentfile.PublishedComment:
         author_verified=verified_author(comment.review),
         kind=kind,
         source=source,
+        role=role_of(comment.review),
     )
 
 

@@ -53,8 +53,12 @@ class PublishRules:
         values = {name: self.settings.get(name) for name in RULE_SETTINGS}
         return hashlib.sha256(json.dumps(values, sort_keys=True, default=repr).encode()).hexdigest()
 
-    def reason(self, name: str, url: str) -> str:
-        """Why this name or blog link cannot be published, or "" when both pass."""
+    def reason(self, name: str, url: str, role: str = "") -> str:
+        """Why this name or blog link cannot be published, or "" when both pass.
+
+        The author's own replies (`role` "author") link to the blog itself, as the settings
+        name it (COMMENTS_AUTHOR_URL): the link rules, written for readers' links, skip it.
+        """
         from .model import Submission
         from .policy import link_rules, name_rules
         from .policy.link import classify_blog_url
@@ -70,6 +74,8 @@ class PublishRules:
             return f"the author name fails {outcome.code}"
         if not url.strip():
             return "no blog link"
+        if role == "author":
+            return ""
         outcome = classify_blog_url(url, links)
         if not outcome.passed:
             return f"the blog link fails {outcome.code}"

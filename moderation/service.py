@@ -27,6 +27,7 @@ from .errors import (
     StaleDecision,
     Unpublishable,
 )
+from .feedback import akismet_report
 from .formtoken import FormTokens
 from .ipstorage import IpStorage
 from .jobs.model import Job
@@ -38,6 +39,7 @@ from .policy import Policy
 from .policy.akismet_check import AkismetCheck, make_client
 from .publish import LiveBuilder, Publisher, SiteBuilder
 from .publishrules import PublishRules
+from .roles import role_of
 from .settings import Settings
 from .store import Store, open_store
 from .store.base import FollowUp
@@ -76,7 +78,7 @@ class CommentService:
 
     def submit(self, submission: Submission) -> Comment:
         """Check and queue a new comment; committed before this returns."""
-        self._validate_target(submission)
+        self.validate_target(submission)
         recorded: list[Job] = []
         review = self.policy.run(submission)
         follow_up = _keeping(self.notifier.new_comment, recorded)
@@ -147,8 +149,8 @@ class CommentService:
             comment = self.publisher.publish(comment)  # its id moves if a file holds it
         elif before.status is Status.APPROVED:
             self.publisher.unpublish(comment)
-        if action in (Action.SPAM, Action.HAM) and self.akismet is not None:
-            self.akismet.report(comment.submission(), spam=action is Action.SPAM)
+        if self.akismet is not None and (report := akismet_report(action, before)) is not None:
+            self.akismet.report(comment.submission(), spam=report)
         self._wake_for(recorded)
         return comment
 
@@ -164,6 +166,12 @@ class CommentService:
 
         return compose
 
+    def deploy_changes(self) -> None:
+        """Published comments changed outside a decision (an edit): the site's deploy steps."""
+        if self.site_jobs:
+            self.store.enqueue(self.site_jobs)
+            self._wake_for(self.site_jobs)
+
     def _wake_for(self, recorded: Sequence[Job]) -> None:
         """New jobs were committed: the runner does them now rather than at its next poll."""
         if recorded and self.jobs is not None:
@@ -171,7 +179,7 @@ class CommentService:
 
     def _refuse_unpublishable(self, comment: Comment) -> None:
         """Never say "published" about a comment the build would leave out."""
-        if problem := self.rules.reason(comment.name, comment.blog_url):
+        if problem := self.rules.reason(comment.name, comment.blog_url, role_of(comment.review)):
             raise Unpublishable(
                 f"comment {comment.id} cannot be published: {problem}, a rule no approval"
                 f" overrules; it stays {comment.status}"
@@ -186,7 +194,8 @@ class CommentService:
         """Today's policy on a stored comment (a Webmention keeps its source's results)."""
         return carry_over(comment.review, self.policy.run(comment.submission()))
 
-    def _validate_target(self, submission: Submission) -> None:
+    def validate_target(self, submission: Submission) -> None:
+        """An existing article, and a published comment there to reply to, if any."""
         if submission.article not in self.articles:
             message = f"There is no article {submission.article!r} here to comment on."
             raise InvalidSubmission("article", message, 404)

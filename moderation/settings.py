@@ -228,6 +228,17 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds to wait after an approval for more, so a burst shares one rebuild.",
     ),
     Setting(
+        "COMMENTS_AUTHOR_NAME",
+        "",
+        "The name the author's replies from the moderator page are published under; empty:"
+        " AUTHOR.",
+    ),
+    Setting(
+        "COMMENTS_AUTHOR_URL",
+        "",
+        "The blog link of the author's replies; empty: SITEURL (CANONICAL_SITEURL).",
+    ),
+    Setting(
         "COMMENTS_MODERATOR_EMAILS", [], "Addresses told about each new pending or held comment."
     ),
     Setting(

@@ -244,6 +244,13 @@ class Store(Protocol):
         """
         ...
 
+    def edit_text(
+        self, comment_id: int, body: str, actor: str, reason: str, *, expected_version: int
+    ) -> Comment:
+        """A moderator's correction of the text of the version they read (else
+        `StaleDecision`): the old words to `revisions`, an "edited" audit row, a new version."""
+        ...
+
     def use_email_link(self, nonce: str, comment_id: int, keep: timedelta) -> bool:
         """Claim a moderator e-mail link's nonce before its decision; False when it was
         already used. Remembered for `keep` (as long as the link could be valid)."""

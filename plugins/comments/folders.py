@@ -112,6 +112,7 @@ def _shown(
                 author_verified=comment.author_verified,
                 kind=comment.kind,
                 source=comment.source,
+                role=comment.role,
             )
         )
     return nodes, skipped
@@ -128,7 +129,7 @@ def _digest(shown: list[Node]) -> str:
         return NO_COMMENTS
     fields = [
         (n.id, n.author, n.url, n.date.isoformat(), n.html, n.text, n.verified, n.reply_to,
-         n.author_verified, n.kind, n.source)
+         n.author_verified, n.kind, n.source, n.role)
         for n in shown
     ]  # fmt: skip
     return hashlib.sha256(repr(fields).encode()).hexdigest()

@@ -27,7 +27,7 @@ from .store import paused_collection
 if TYPE_CHECKING:
     from moderation.commentfile import PublishedComment
 
-_FORMAT = 4  # bump when what the folder cache holds (`Read`, `folders.Folder`) changes shape
+_FORMAT = 5  # bump when what the folder cache holds (`Read`, `folders.Folder`) changes shape
 
 
 class Rendered(NamedTuple):
@@ -47,6 +47,7 @@ class Rendered(NamedTuple):
     author_verified: str  # the name the commenter's blog gives for its author, if theirs
     kind: str  # "comment", or for a Webmention "reply" or "mention"
     source: str  # a Webmention's source post
+    role: str  # "author": the blog's author replying
 
 
 Stamp = tuple[int, int]  # mtime_ns, size
@@ -180,7 +181,7 @@ def read_file(path: Path, stamp: Stamp, check: Check) -> Read:
         return Read(stamp, None, str(error).removeprefix(f"{path}: "))
     rendered = Rendered(
         c.id, c.article, c.author, c.url, c.date, c.reply_to, c.approved_by, c.verified,
-        html, plain_text(html), check(c), c.author_verified, c.kind, c.source,
+        html, plain_text(html), check(c), c.author_verified, c.kind, c.source, c.role,
     )  # fmt: skip
     return Read(stamp, rendered)
 

@@ -38,7 +38,7 @@ class Policy:
 
     def reason(self, comment: PublishedComment) -> str:
         """Why the name or the link must hold the comment back, or "" when both pass."""
-        return self.rules.reason(comment.author, comment.url)
+        return self.rules.reason(comment.author, comment.url, comment.role)
 
 
 def placement_reason(folder: str, name: str, comment: Rendered, articles: Collection[str]) -> str:

@@ -30,6 +30,7 @@ class Node:
     author_verified: str = ""  # the name the commenter's blog gives for its author, if theirs
     kind: str = "comment"  # or, for a Webmention, "reply" or "mention" (listed apart)
     source: str = ""  # a Webmention's source post
+    role: str = ""  # "author": the blog's author replying (the thread marks it)
     parent: Node | None = None  # the published comment it answers, if shown as a reply
     depth: int = 1
     flattened: bool = False  # shown at the deepest level, not under `parent` itself
