@@ -17,6 +17,7 @@ from ..deploy import setup as deploy_steps
 from ..mailer import SMTPMailer
 from ..notify import EMAIL
 from ..webmention.verify import KIND as WEBMENTION
+from ..webmention.verify import MAX_ATTEMPTS as WEBMENTION_ATTEMPTS
 from .runner import Handler, JobRunner, Periodic
 
 if TYPE_CHECKING:
@@ -30,8 +31,8 @@ def handlers(settings: Settings, service: CommentService) -> dict[str, Handler]:
     if settings["COMMENTS_SMTP_HOST"]:  # otherwise messages wait in the outbox
         kinds[EMAIL] = Handler(SMTPMailer(settings).send)
     kinds.update(deploy_steps.handlers(settings, service))  # git push, deploy command
-    if service.webmentions is not None:  # a source down for a day is given up on
-        kinds[WEBMENTION] = Handler(service.webmentions.run, max_attempts=10)
+    if service.webmentions is not None:
+        kinds[WEBMENTION] = Handler(service.webmentions.run, max_attempts=WEBMENTION_ATTEMPTS)
     return kinds
 
 

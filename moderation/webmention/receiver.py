@@ -27,6 +27,7 @@ STATES = {
     "no-link": "The source does not link to the target.",
     "gone": "The source is gone.",
     "refused": "The source cannot be fetched from here.",
+    "failed": "The source could not be reached for hours; send the Webmention again later.",
 }
 
 

@@ -33,6 +33,7 @@ from .targets import ArticleUrls
 logger = logging.getLogger(__name__)
 
 KIND = "webmention-verify"
+MAX_ATTEMPTS = 10  # with the runner's back-off, about four hours of a source's server down
 ACTOR = "webmention"
 _SKIPPED_CHECKS = frozenset({"form", "ownership"})  # no form token; ownership is checked here
 
@@ -69,12 +70,11 @@ class WebmentionVerifier:
             self._take_down(mention, "refused", f"the source cannot be fetched: {refused}")
             return
         except FetchFailed as failed:
-            self.service.store.record_webmention(mention.id, "received", f"retrying: {failed}")
-            raise SourceUnavailable(str(failed)) from failed
+            self._try_again(job, mention, str(failed))
+            return
         if page.status == 429 or page.status >= 500:
-            message = f"the source answered {page.status}"
-            self.service.store.record_webmention(mention.id, "received", f"retrying: {message}")
-            raise SourceUnavailable(message)
+            self._try_again(job, mention, f"the source answered {page.status}")
+            return
         if page.status >= 400:
             gone = "was deleted (410 Gone)" if page.status == 410 else f"answered {page.status}"
             self._take_down(mention, "gone", f"the source {gone}")
@@ -87,6 +87,14 @@ class WebmentionVerifier:
             self._take_down(mention, "no-link", "the source does not link to the target")
             return
         self._queue(mention, post)
+
+    def _try_again(self, job: QueuedJob, mention: Mention, problem: str) -> None:
+        """Leave it to the runner's back-off (by raising), or give up after the last try."""
+        if job.attempts >= MAX_ATTEMPTS:
+            self.service.store.record_webmention(mention.id, "failed", f"gave up: {problem}")
+            return
+        self.service.store.record_webmention(mention.id, "received", f"retrying: {problem}")
+        raise SourceUnavailable(problem)
 
     def _queue(self, mention: Mention, post: SourcePost) -> None:
         submission, kind = self._submission(mention, post)

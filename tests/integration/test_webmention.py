@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -19,10 +20,12 @@ from servers import LiveService
 from sitecheck import parse
 
 from moderation import commentfile
+from moderation.jobs.model import JobState
 from moderation.model import Action, Status
 from moderation.publish import published_comment
 from moderation.store.sqlite import SQLiteStore
 from moderation.webmention.marks import mention_of
+from moderation.webmention.verify import KIND, MAX_ATTEMPTS
 
 pytestmark = pytest.mark.slow
 
@@ -321,3 +324,22 @@ def test_a_database_rebuilt_from_the_files_keeps_what_the_webmention_headers_say
         fresh.close()
     assert (again.kind, again.source, again.author_verified) == ("reply", source, "Juli Ramírez")
     assert commentfile.dumps(again) == commentfile.dumps(written)
+
+
+def test_a_source_that_cannot_be_reached_is_tried_again_then_given_up(
+    mentioning: Callable[..., LiveService], blog: Blog
+) -> None:
+    live = mentioning()
+    answer = send(live, f"http://nowhere.test:{blog.port}/2024/coffee")  # no DNS answer
+    give_up = time.monotonic() + 20
+    while not (jobs := live.service.store.jobs(kinds=[KIND])) or not jobs[0].attempts:
+        assert time.monotonic() < give_up, "the verification never ran"
+        time.sleep(0.05)
+    [job] = jobs
+    assert job.state is JobState.PENDING and "did not resolve" in job.last_error  # retried later
+    assert httpx.get(answer.headers["location"]).json()["state"] == "received"
+
+    assert live.service.webmentions is not None
+    live.service.webmentions.run(replace(job, attempts=MAX_ATTEMPTS))  # the last try
+    assert httpx.get(answer.headers["location"]).json()["state"] == "failed"
+    assert live.service.store.count() == 0
