@@ -216,7 +216,9 @@ class LinkCheck:
 class OwnershipCheck:
     """Information for the moderator, never a hold: does the blog name the commenter?
 
-    It asks the link check's verifier, whose cache holds the visit the link check just made.
+    It reads the visit the link check (earlier in the policy) just made, from the verifier's
+    memory: it never fetches the page again, even when that visit was not remembered (our
+    own network was down), and then says the blog could not be read.
     """
 
     name = "ownership"
@@ -229,8 +231,8 @@ class OwnershipCheck:
         url = submission.blog_url.strip()
         if not classify_blog_url(url, self.rules).passed:
             return Outcome(Verdict.PASS, "ownership.unchecked", "", "the blog link was not opened")
-        visit = self.verifier.visit(url)
-        if not visit.outcome.passed:
+        visit = self.verifier.remembered(url)
+        if visit is None or not visit.outcome.passed:
             return Outcome(Verdict.PASS, "ownership.unchecked", "", "the blog could not be read")
         names = self.verifier.authors(visit)
         return ownership_outcome(submission.name, names, len(visit.author.me))

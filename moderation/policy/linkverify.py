@@ -134,7 +134,7 @@ class LinkVerifier:
     def visit(self, url: str) -> BlogVisit:
         """The blog's page as last seen: one fetch per host (and feed) per `ttl`."""
         host_key = _host_key(url)
-        cached = self._cache.get(host_key) or self._cache.get(url)
+        cached = self.remembered(url)
         if cached is not None:
             return cached
         visit = self._visit(url)
@@ -169,6 +169,10 @@ class LinkVerifier:
             detail = f"no feed advertised at {page.final_url}"
             outcome = Outcome(Verdict.PASS, "link.reachable", "", detail)
         return BlogVisit(outcome, self._author(page), feed or "")
+
+    def remembered(self, url: str) -> BlogVisit | None:
+        """The visit `visit` would answer from memory, without fetching anything."""
+        return self._cache.get(_host_key(url)) or self._cache.get(url)
 
     def authors(self, visit: BlogVisit) -> list[tuple[str, str]]:
         """`(name, where)` for each author name the blog gives: its h-card's, else its feed's.

@@ -6,6 +6,7 @@ h-card, and a feed; the real link check and ownership check run through NetGuard
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +14,7 @@ from blogserver import Blog, guard_for, serving_blog
 
 from moderation import commentfile
 from moderation.model import Submission, Verdict
+from moderation.netguard import NetGuard
 from moderation.policy import Policy
 from moderation.policy.link import LinkCheck, LinkRules, OwnershipCheck
 from moderation.policy.linkverify import LinkVerifier
@@ -113,3 +115,19 @@ def test_the_verification_reaches_the_comment_file(blog: Blog, store: SQLiteStor
     text = commentfile.dumps(published)
     assert "\nAuthor-Verified: Juli Ramírez\n" in text
     assert commentfile.loads(text) == published
+
+
+def test_ownership_never_fetches_again_when_the_link_checks_visit_was_not_remembered() -> None:
+    asked: list[str] = []
+
+    def nothing_resolves(host: str, port: int) -> list[str]:  # this server's network is down
+        asked.append(host)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    rules = LinkRules(verify_live=True)
+    verifier = LinkVerifier(NetGuard(resolver=nothing_resolves), probe_hosts=("example.com",))
+    policy = Policy([LinkCheck(rules, verifier), OwnershipCheck(rules, verifier)])
+    link, owner = policy.run(Submission("a", "Juli Ramírez", "https://juli.example/", "Hi")).results
+    codes = (link.outcome.code, owner.outcome.code)
+    assert codes == ("link.check-unavailable", "ownership.unchecked")
+    assert asked == ["juli.example", "example.com"]  # one visit, one probe; nothing more
