@@ -5,6 +5,8 @@ environment of the build (they are not secrets):
 
 - `SITEURL`: the blog's public origin, no slash at the end (https://coffeebeforeconnect.example)
 - `COMMENTS_API_URL`: where the comment form posts, e.g. https://comments.example/api/comments
+- `COMMENTS_WEBMENTION_URL`: the Webmention endpoint articles advertise, e.g.
+  https://comments.example/webmention
 """
 
 from __future__ import annotations
@@ -35,3 +37,4 @@ DELETE_OUTPUT_DIRECTORY = True
 OUTPUT_RETENTION = [".git", ".nojekyll", "CNAME"]
 
 COMMENTS_API_URL = os.environ.get("COMMENTS_API_URL", f"{SITEURL}/api/comments")
+COMMENTS_WEBMENTION_URL = os.environ.get("COMMENTS_WEBMENTION_URL", f"{SITEURL}/webmention")

@@ -338,3 +338,17 @@ def test_nginx_accepts_each_rendering(stack: Stack, tmp_path: Path, tls: list[st
     )  # fmt: skip
     assert checked.returncode == 0, checked.stderr
     assert "test is successful" in checked.stderr
+
+
+def test_a_webmention_sent_to_the_advertised_endpoint_reaches_the_service(stack: Stack) -> None:
+    with stack.client() as blog:
+        article = blog.get(f"/posts/{ARTICLE}/")
+        endpoint = f"{stack.origin}/webmention"
+        assert f'<link rel="webmention" href="{endpoint}">' in article.text
+        answer = blog.post(
+            endpoint,
+            data={"source": "https://juli.example/2024/coffee", "target": "https://else.example/"},
+            headers={"Accept": "application/json"},
+        )
+        assert (answer.status_code, answer.json()["field"]) == (400, "target")  # the service's
+        assert blog.get("/webmention/no-such-token").json() == {"error": "no Webmention here"}
