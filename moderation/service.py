@@ -37,6 +37,8 @@ from .model import TRANSITIONS, Action, Comment, Review, Status, Submission
 from .notify import Notifier
 from .policy import Policy
 from .policy.akismet_check import AkismetCheck, make_client
+from .policy.trust import ACTOR as TRUST_ACTOR
+from .policy.trust import Trust
 from .publish import LiveBuilder, Publisher, SiteBuilder
 from .publishrules import PublishRules
 from .roles import role_of
@@ -63,6 +65,7 @@ class CommentService:
     site_jobs: tuple[Job, ...] = ()
     notices: list[str] = field(default_factory=list)  # what start-up found: `serve` prints it
     webmentions: WebmentionVerifier | None = None  # fetches and queues Webmentions' sources
+    trust: Trust | None = None  # approves trusted returning commenters (COMMENTS_TRUSTED_…)
 
     def start(self) -> None:
         """Start the background work of a long-running service: builder and job runner."""
@@ -81,10 +84,25 @@ class CommentService:
         self.validate_target(submission)
         recorded: list[Job] = []
         review = self.policy.run(submission)
-        follow_up = _keeping(self.notifier.new_comment, recorded)
-        comment = self.store.add(submission, review, follow_up=follow_up)
+        trusted = self.trust.reason(submission, review) if self.trust is not None else ""
+        # A trusted comment is approved next: the moderators hear only if that fails.
+        compose = _nothing if trusted else self.notifier.new_comment
+        comment = self.store.add(submission, review, follow_up=_keeping(compose, recorded))
+        if trusted:
+            comment = self._approve_trusted(comment, trusted)
         self._wake_for(recorded)
         return comment
+
+    def _approve_trusted(self, comment: Comment, reason: str) -> Comment:
+        """Approve and publish a trusted returning commenter's comment, the rule as reason."""
+        try:
+            return self.decide(
+                comment.id, Action.APPROVE, TRUST_ACTOR, reason, expected_version=comment.version
+            )
+        except (Unpublishable, IllegalTransition, StaleDecision) as error:
+            logger.warning("trust: comment #%d waits for a moderator: %s", comment.id, error)
+            self.store.enqueue(self.notifier.new_comment(comment))
+            return self.store.get(comment.id)
 
     def correct(self, token: str, submission: Submission) -> Comment:
         """The commenter's corrected version of a held comment, checked again."""
@@ -241,6 +259,10 @@ def secret_key(settings: Settings) -> str:
     return path.read_text().strip()
 
 
+def _nothing(comment: Comment) -> list[Job]:
+    return []
+
+
 def _keeping(compose: Callable[[Comment], Sequence[Job]], into: list[Job]) -> FollowUp:
     """`compose` as a store follow-up that also keeps what it returned, so the caller wakes
     the job runner only when there is new work (not on every comment of a burst)."""
@@ -299,9 +321,11 @@ def build_service(
     )
     service.webmentions = WebmentionVerifier.from_settings(settings, service)
     try:
+        trusted = settings["COMMENTS_TRUSTED_COMMENTERS"]
+        service.trust = Trust.from_setting(trusted, store.approved_before)
         service.jobs = runner_from_settings(settings, service, clock)
     except BaseException:
-        store.close()  # a job kind's settings cannot work (no git repository): say so, cleanly
+        store.close()  # a setting cannot work (no git repository, no such rule): say so, cleanly
         raise
     service.site_jobs = decision_jobs(settings)
     service.notices = reconcile_with_files(service, database_url(settings))

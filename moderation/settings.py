@@ -228,6 +228,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds to wait after an approval for more, so a burst shares one rebuild.",
     ),
     Setting(
+        "COMMENTS_TRUSTED_COMMENTERS",
+        [],
+        "Approve at once a comment that passes every check when its commenter is trusted:"
+        " 'approved-before' (an earlier approved comment with the same name, blog and"
+        " e-mail), 'verified-blog' (their blog names them as its author). Empty: off.",
+    ),
+    Setting(
         "COMMENTS_AUTHOR_NAME",
         "",
         "The name the author's replies from the moderator page are published under; empty:"

@@ -251,6 +251,10 @@ class Store(Protocol):
         `StaleDecision`): the old words to `revisions`, an "edited" audit row, a new version."""
         ...
 
+    def approved_before(self, submission: Submission) -> int | None:
+        """An earlier approved comment with the same name, blog link and e-mail (trust)."""
+        ...
+
     def use_email_link(self, nonce: str, comment_id: int, keep: timedelta) -> bool:
         """Claim a moderator e-mail link's nonce before its decision; False when it was
         already used. Remembered for `keep` (as long as the link could be valid)."""

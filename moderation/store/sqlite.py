@@ -38,6 +38,7 @@ from ..model import (
 )
 from . import accounts, exchange, imports, jobs, limits, privacy, reconcile, renumber
 from .base import FollowUp, ModeratorSession, Store
+from .commenters import SQLiteCommenters
 from .edits import SQLiteEdits
 from .emaillinks import SQLiteEmailLinks
 from .jobs import SQLiteJobs
@@ -65,7 +66,9 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class SQLiteStore(SQLiteJobs, SQLiteLimits, SQLiteMentions, SQLiteEmailLinks, SQLiteEdits, Store):
+class SQLiteStore(
+    SQLiteJobs, SQLiteLimits, SQLiteMentions, SQLiteEmailLinks, SQLiteEdits, SQLiteCommenters, Store
+):
     """The queue in one SQLite file, shared safely by threads and processes."""
 
     def __init__(

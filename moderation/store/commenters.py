@@ -1,0 +1,35 @@
+"""What the queue knows of a returning commenter: their earlier approved comments.
+
+For `policy.trust`'s "approved-before" rule. Names and blog links must match exactly (the
+intake already trimmed them); e-mail addresses without regard to case, and a comment without
+one matches only earlier comments without one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
+
+from ..model import Submission
+
+
+def approved_before(db: sqlite3.Connection, submission: Submission) -> int | None:
+    row = db.execute(
+        "SELECT id FROM comments WHERE status = 'approved' AND name = ? AND blog_url = ?"
+        " AND lower(email) = lower(?) ORDER BY id LIMIT 1",
+        (submission.name, submission.blog_url, submission.email.strip()),
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+class SQLiteCommenters:
+    """The returning-commenter lookups of `SQLiteStore`."""
+
+    if TYPE_CHECKING:  # provided by SQLiteStore
+
+        def _connection(self) -> AbstractContextManager[sqlite3.Connection]: ...
+
+    def approved_before(self, submission: Submission) -> int | None:
+        with self._connection() as db:
+            return approved_before(db, submission)
