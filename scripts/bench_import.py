@@ -3,7 +3,8 @@
 Generates a WXR with N comments on P posts (every fifth a reply, 80 % approved with a blog
 link, 15 % pending, 5 % spam), a project whose P articles name their old post in `Old-Id`,
 then imports it (policy, store, comment files; no site build) and prints the wall and CPU
-time, the summary and the process's peak resident memory.
+time, the summary and the process's peak resident memory. It refuses to report unless every
+non-spam comment was stored and every published one has its file.
 
     .venv/bin/python scripts/bench_import.py --comments 100000 --posts 2000
 """
@@ -31,6 +32,18 @@ from moderation.service import build_service  # noqa: E402
 from moderation.settings import Settings  # noqa: E402
 
 START = datetime(2012, 1, 1, 9, 0, tzinfo=UTC)
+# 899 regulars: 31 first names × 29 family names.
+FIRST = (
+    "Ann", "Ben", "Cora", "Dan", "Eva", "Finn", "Gia", "Hal", "Ida", "Jon", "Kim", "Lea", "Max",
+    "Nia", "Otto", "Pia", "Quinn", "Rosa", "Sam", "Tia", "Uma", "Vic", "Wes", "Xena", "Yann",
+    "Zoe", "Ada", "Bo", "Cy", "Di", "Ed",
+)  # fmt: skip
+LAST = (
+    "Moreau", "Okafor", "Lindqvist", "Tanaka", "Rossi", "Novak", "Silva", "Kowalski", "Haddad",
+    "Murphy", "Schmidt", "Dubois", "Costa", "Jensen", "Nakamura", "Ivanova", "Brennan", "Alves",
+    "Fischer", "Mensah", "Varga", "Laine", "Petrov", "Quist", "Rahman", "Sato", "Torres", "Ueda",
+    "Weber",
+)  # fmt: skip
 WORDS = [
     "networking",
     "coffee",
@@ -61,9 +74,10 @@ def write_wxr(path: Path, comments: int, posts: int) -> None:
                 words = " ".join(WORDS[(number + i) % len(WORDS)] for i in range(30))
                 out.write(
                     f"<wp:comment><wp:comment_id>{number}</wp:comment_id>"
-                    f"<wp:comment_author>Reader Number{number % 977}</wp:comment_author>"
+                    f"<wp:comment_author>{FIRST[number % 31]} {LAST[number % 29]}"
+                    "</wp:comment_author>"
                     f"<wp:comment_author_email>r{number}@mail.example</wp:comment_author_email>"
-                    f"<wp:comment_author_url>https://reader{number % 977}.example/"
+                    f"<wp:comment_author_url>https://reader{number % 899}.example/"
                     "</wp:comment_author_url>"
                     f"<wp:comment_date_gmt>{moment:%Y-%m-%d %H:%M:%S}</wp:comment_date_gmt>"
                     f"<wp:comment_content>{escape(words)} #{number}.</wp:comment_content>"
@@ -99,8 +113,18 @@ def main() -> None:
         started, used = time.perf_counter(), time.process_time()
         summary = importer.run("wordpress", export, ImportOptions())
         elapsed, cpu = time.perf_counter() - started, time.process_time() - used
+        files = sum(1 for _ in project.comments.rglob("*.md"))
+        stored = service.store.count()
         service.close()
         service.store.close()
+    spam = sum(1 for number in range(1, args.comments + 1) if number % 20 == 19)
+    expected = args.comments // args.posts * args.posts - spam
+    if (summary.imported, stored, files) != (expected, expected, summary.published):
+        print(
+            f"refusing to report: imported {summary.imported}, stored {stored}, expected"
+            f" {expected}; {files} comment files for {summary.published} published"
+        )
+        sys.exit(1)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{args.comments} comments on {args.posts} posts ({size:.0f} MB WXR):"
           f" {elapsed:.1f} s ({cpu:.1f} s CPU), peak RSS {peak:.0f} MB")  # fmt: skip
