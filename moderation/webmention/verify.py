@@ -20,11 +20,12 @@ import logging
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from ..errors import CommentNotFound
+from ..errors import CommentNotFound, IllegalTransition, StaleDecision, Unpublishable
 from ..jobs.model import Job, QueuedJob
 from ..model import Action, CheckResult, Comment, Outcome, Review, Status, Submission, Verdict
 from ..netguard import FetchFailed, FetchRefused, NetGuard
 from ..policy import Policy
+from ..policy.trust import ACTOR as TRUST_ACTOR
 from ..store.mentions import Mention
 from .hentry import SourcePost, read_source
 from .marks import mention_result
@@ -102,18 +103,7 @@ class WebmentionVerifier:
         store = self.service.store
         current = self._comment(mention)
         if current is None:
-            jobs: list[Job] = []
-
-            def follow_up(comment: Comment) -> list[Job]:
-                jobs.extend(self.service.notifier.new_comment(comment))
-                return jobs
-
-            # Two transactions: a crash between them queues the mention again on the retry,
-            # where the duplicate check holds the second copy for a moderator.
-            comment = store.add(submission, review, follow_up=follow_up)
-            store.record_webmention(mention.id, "queued", f"comment #{comment.id}", comment.id)
-            if jobs and self.service.jobs is not None:
-                self.service.jobs.wake()
+            self._add(mention, submission, review)
             return
         if _unchanged(current, submission):
             store.record_webmention(mention.id, "queued", f"comment #{current.id}, unchanged")
@@ -126,6 +116,36 @@ class WebmentionVerifier:
             if self.service.site_jobs:
                 store.enqueue(self.service.site_jobs)
         logger.info("webmention: %s updated comment #%d", mention.source, updated.id)
+
+    def _add(self, mention: Mention, submission: Submission, review: Review) -> None:
+        """Queue a new comment; a trusted commenter's (COMMENTS_TRUSTED_COMMENTERS, such as
+        "verified-blog") is approved at once, as a comment from the form would be."""
+        store = self.service.store
+        trust = self.service.trust
+        trusted = trust.reason(submission, review) if trust is not None else ""
+        jobs: list[Job] = []
+
+        def follow_up(comment: Comment) -> list[Job]:
+            jobs.extend([] if trusted else self.service.notifier.new_comment(comment))
+            return jobs
+
+        # Two transactions: a crash between them queues the mention again on the retry,
+        # where the duplicate check holds the second copy for a moderator.
+        comment = store.add(submission, review, follow_up=follow_up)
+        store.record_webmention(mention.id, "queued", f"comment #{comment.id}", comment.id)
+        if trusted:
+            self._approve_trusted(comment, trusted)
+        if jobs and self.service.jobs is not None:
+            self.service.jobs.wake()
+
+    def _approve_trusted(self, comment: Comment, reason: str) -> None:
+        try:
+            self.service.decide(
+                comment.id, Action.APPROVE, TRUST_ACTOR, reason, expected_version=comment.version
+            )
+        except (Unpublishable, IllegalTransition, StaleDecision) as error:
+            logger.warning("webmention: comment #%d waits for a moderator: %s", comment.id, error)
+            self.service.store.enqueue(self.service.notifier.new_comment(comment))
 
     def _submission(self, mention: Mention, post: SourcePost) -> tuple[Submission, str]:
         """The comment a source makes: a reply when it answers the article or a comment."""

@@ -343,3 +343,15 @@ def test_a_source_that_cannot_be_reached_is_tried_again_then_given_up(
     live.service.webmentions.run(replace(job, attempts=MAX_ATTEMPTS))  # the last try
     assert httpx.get(answer.headers["location"]).json()["state"] == "failed"
     assert live.service.store.count() == 0
+
+
+def test_a_verified_blog_is_trusted_when_the_settings_say_so(
+    mentioning: Callable[..., LiveService], blog: Blog
+) -> None:
+    live = mentioning(COMMENTS_TRUSTED_COMMENTERS="verified-blog")
+    status = received(live, blog.page("/2024/coffee", reply_page()))
+    assert (status["state"], status["comment_status"]) == ("queued", "approved")
+    comment = only_comment(live)
+    assert comment.decided_by == "trusted-commenter"
+    assert "names Juli Ramírez as its author" in comment.decision_reason
+    assert (live.project.comments / ARTICLE / f"{comment.id}.md").exists()
