@@ -65,11 +65,15 @@ def import_comments(
         except ModerationError as error:
             click.echo(str(error), err=True)
             context.exit(EXIT_INVALID_INPUT)
+    # Read afresh: the posts just written are where the comments go (in a dry run, where
+    # they would go).
+    articles = ArticleMap(ArticleIndex.from_settings(settings))
+    for slug, origin in (posts.origins if posts is not None and dry_run else {}).items():
+        articles.add(slug, origin.url, origin.post_id)
     importer = Importer(
         store=service.store,
         policy=service.policy,
-        # Read afresh: the posts just written are where the comments go.
-        articles=ArticleMap(ArticleIndex.from_settings(settings)),
+        articles=articles,
         rules=service.rules,
         publisher=service.publisher,
         today=date.today(),

@@ -33,6 +33,14 @@ class ArticleMap:
             for old_id in meta.get("old-id", "").split():
                 self.by_id[old_id] = slug
 
+    def add(self, slug: str, old_url: str, old_id: str) -> None:
+        """An article about to be written (a dry run's imported post), as if it were here."""
+        self.slugs.add(slug)
+        if old_url:
+            self.by_url[address_key(old_url)] = slug
+        if old_id:
+            self.by_id[old_id] = slug
+
     def find(self, post_url: str, post_id: str) -> str | None:
         """The slug of the article that was this old post, or None."""
         if post_url and (slug := self.by_url.get(address_key(post_url))):

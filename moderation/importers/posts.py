@@ -37,17 +37,18 @@ _BLANKS = re.compile(r"\n{3,}")
 _HARD_BREAK = re.compile(r" {2,}\n")
 
 
+@dataclass(frozen=True)
+class Origin:
+    url: str
+    post_id: str
+
+
 @dataclass
 class PostsSummary:
     written: list[Path] = field(default_factory=list)
     already: int = 0
     skipped: Counter[str] = field(default_factory=Counter)  # reason → how many
-
-
-@dataclass(frozen=True)
-class Origin:
-    url: str
-    post_id: str
+    origins: dict[str, Origin] = field(default_factory=dict)  # slug → old address, of new posts
 
 
 def import_posts(source: str, path: Path, posts_dir: Path, *, dry_run: bool) -> PostsSummary:
@@ -80,8 +81,9 @@ def import_posts(source: str, path: Path, posts_dir: Path, *, dry_run: bool) -> 
         raise ImportFileError(
             f"{path}: Pelican's importer cannot read its posts: {error}"
         ) from None
+    summary.origins = {entry[2]: origin for entry, origin in fields}
     if dry_run:
-        summary.written = [posts_dir / f"{f[0][2]}.md" for f in fields]
+        summary.written = [posts_dir / f"{slug}.md" for slug in summary.origins]
         return summary
     posts_dir.mkdir(parents=True, exist_ok=True)
     for entry, origin in fields:

@@ -185,8 +185,9 @@ class Importer:
         if article is None:
             summary.skipped["its post is not here"] += 1
             if len(summary.not_here) < NOT_HERE_SHOWN:
+                post = post_url or f"post {entry.post_id or '?'}"
                 summary.not_here.append(
-                    f"{entry.place}: {post_url or 'post ' + (entry.post_id or '?')}"
+                    entry.place if post in entry.place else f"{entry.place}: {post}"
                 )
             return None
         submission = Submission(

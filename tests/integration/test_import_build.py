@@ -57,3 +57,15 @@ def test_posts_come_with_their_comments_and_keep_their_old_address(project, tmp_
     again = CliRunner().invoke(main, command)
     assert again.exit_code == 0, again.output
     assert (project.content / "posts" / "do-you-rp.md").read_text(encoding="utf-8") == post
+
+
+def test_a_dry_run_maps_comments_to_the_posts_it_would_write(project) -> None:
+    command = ["--settings", str(project.settings_file), "import", "wordpress", "--dry-run"]
+    result = CliRunner().invoke(main, [*command, str(DATA / "wordpress-remark42.xml")])
+    assert result.exit_code == 0, result.output
+    rows = [line.split() for line in result.output.splitlines() if len(line.split()) > 1]
+    lines = {" ".join(row[:-1]): row[-1] for row in rows}
+    assert lines["would be written"] == "1"
+    assert lines["would be imported"] == "3"
+    assert "no article here" not in result.output
+    assert not (project.content / "posts" / "do-you-rp.md").exists()
