@@ -105,16 +105,22 @@ class WebmentionVerifier:
         if current is None:
             self._add(mention, submission, review)
             return
-        if _unchanged(current, submission):
+        taken_down = current.status is Status.REJECTED and current.decided_by == ACTOR
+        if _unchanged(current, submission) and not taken_down:
             store.record_webmention(mention.id, "queued", f"comment #{current.id}, unchanged")
             return
+        # New words, or a source back after we took it down: the moderators read it again.
         updated, before = store.update_from_source(
             mention.id, submission, review, f"comment #{current.id}, updated"
         )
+        jobs = list(self.service.notifier.new_comment(updated))
         if before is Status.APPROVED:  # what is published must be what a moderator read
             self.service.publisher.unpublish(current)
-            if self.service.site_jobs:
-                store.enqueue(self.service.site_jobs)
+            jobs += self.service.site_jobs
+        if jobs:
+            store.enqueue(jobs)
+            if self.service.jobs is not None:
+                self.service.jobs.wake()
         logger.info("webmention: %s updated comment #%d", mention.source, updated.id)
 
     def _add(self, mention: Mention, submission: Submission, review: Review) -> None:

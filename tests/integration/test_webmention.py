@@ -183,6 +183,20 @@ def test_a_source_that_no_longer_links_is_taken_down(
     assert (status["state"], status["comment_status"]) == ("no-link", "rejected")
 
 
+def test_a_source_that_links_again_comes_back_to_the_moderators(
+    mentioning: Callable[..., LiveService], blog: Blog
+) -> None:
+    live = mentioning()
+    source = blog.page("/2024/coffee", reply_page())
+    assert received(live, source)["state"] == "queued"
+    blog.page("/2024/coffee", "<p>Back soon.</p>")
+    assert received(live, source)["comment_status"] == "rejected"
+    blog.page("/2024/coffee", reply_page())  # the same words as at first
+    status = received(live, source)
+    assert (status["state"], status["comment_status"]) == ("queued", "pending")
+    assert only_comment(live).version == 2
+
+
 def test_sending_the_same_source_again_updates_it_for_the_moderators(
     mentioning: Callable[..., LiveService], blog: Blog
 ) -> None:
@@ -332,7 +346,7 @@ def test_a_source_that_cannot_be_reached_is_tried_again_then_given_up(
     live = mentioning()
     answer = send(live, f"http://nowhere.test:{blog.port}/2024/coffee")  # no DNS answer
     give_up = time.monotonic() + 20
-    while not (jobs := live.service.store.jobs(kinds=[KIND])) or not jobs[0].attempts:
+    while not (jobs := live.service.store.jobs(kinds=[KIND])) or not jobs[0].last_error:
         assert time.monotonic() < give_up, "the verification never ran"
         time.sleep(0.05)
     [job] = jobs
