@@ -15,6 +15,8 @@ from .jobs.model import QueuedJob
 from .jobs.runner import PermanentFailure
 
 TIMEOUT_SECONDS = 20.0
+# Headers a job may add: one-click unsubscribe of reply notifications (RFC 8058).
+EXTRA_HEADERS = frozenset({"List-Unsubscribe", "List-Unsubscribe-Post"})
 
 
 class SMTPMailer:
@@ -56,6 +58,13 @@ class SMTPMailer:
             message["To"] = single_address(str(payload["to"]))
             message["Subject"] = str(payload["subject"])  # a line break here raises
             message.set_content(str(payload["body"]))
+            extra = {k: str(v) for k, v in dict(payload.get("headers") or {}).items()}
+            if extra.keys() & EXTRA_HEADERS:
+                # A URL longer than a 78-character line would be sent as RFC 2047 encoded
+                # words, which mail programs do not read as a link: fold at 998, the limit.
+                message.policy = message.policy.clone(max_line_length=998)
+            for name in EXTRA_HEADERS & extra.keys():
+                message[name] = extra[name]
         except (KeyError, ValueError) as error:
             raise PermanentFailure(f"not a message this service can send: {error}") from error
         return message

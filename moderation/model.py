@@ -63,6 +63,7 @@ class Submission:
     honeypot: str = ""
     form_token: str = ""
     submitted_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    notify_replies: bool = False  # the box "e-mail me replies" (needs `email`; confirmed first)
 
 
 # A copy on another article counts from this many characters (words, case and spacing

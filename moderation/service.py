@@ -45,6 +45,7 @@ from .roles import role_of
 from .settings import Settings
 from .store import Store, open_store
 from .store.base import FollowUp
+from .subscriptions import ReplyNotices
 from .webmention.marks import carry_over
 from .webmention.verify import WebmentionVerifier
 
@@ -66,6 +67,7 @@ class CommentService:
     notices: list[str] = field(default_factory=list)  # what start-up found: `serve` prints it
     webmentions: WebmentionVerifier | None = None  # fetches and queues Webmentions' sources
     trust: Trust | None = None  # approves trusted returning commenters (COMMENTS_TRUSTED_…)
+    replies: ReplyNotices | None = None  # reply notifications (COMMENTS_REPLY_NOTIFICATIONS)
 
     def start(self) -> None:
         """Start the background work of a long-running service: builder and job runner."""
@@ -90,6 +92,9 @@ class CommentService:
         comment = self.store.add(submission, review, follow_up=_keeping(compose, recorded))
         if trusted:
             comment = self._approve_trusted(comment, trusted)
+        if submission.notify_replies and self.replies is not None:
+            asked = self.replies.requested(self.store, comment)  # its confirmation, queued
+            self._wake_for([asked] if asked else [])
         self._wake_for(recorded)
         return comment
 
@@ -165,6 +170,8 @@ class CommentService:
         )
         if comment.status is Status.APPROVED:
             comment = self.publisher.publish(comment)  # its id moves if a file holds it
+            if before.status is not Status.APPROVED and self.replies is not None:
+                self._wake_for(self.replies.reply_published(self.store, comment))
         elif before.status is Status.APPROVED:
             self.publisher.unpublish(comment)
         if self.akismet is not None and (report := akismet_report(action, before)) is not None:
@@ -190,8 +197,9 @@ class CommentService:
             self.store.enqueue(self.site_jobs)
             self._wake_for(self.site_jobs)
 
-    def _wake_for(self, recorded: Sequence[Job]) -> None:
-        """New jobs were committed: the runner does them now rather than at its next poll."""
+    def _wake_for(self, recorded: Sequence[object]) -> None:
+        """New jobs were committed (`recorded`, or what caused them): the runner does them now
+        rather than at its next poll."""
         if recorded and self.jobs is not None:
             self.jobs.wake()
 
@@ -320,6 +328,8 @@ def build_service(
         akismet=akismet,
     )
     service.webmentions = WebmentionVerifier.from_settings(settings, service)
+    if settings["COMMENTS_REPLY_NOTIFICATIONS"]:
+        service.replies = ReplyNotices(settings, secret_key(settings))
     try:
         trusted = settings["COMMENTS_TRUSTED_COMMENTERS"]
         service.trust = Trust.from_setting(trusted, store.approved_before)

@@ -235,10 +235,25 @@ SETTINGS: tuple[Setting, ...] = (
         " e-mail), 'verified-blog' (their blog names them as its author). Empty: off.",
     ),
     Setting(
+        "COMMENTS_REPLY_NOTIFICATIONS",
+        True,
+        "Offer commenters who give an e-mail address a box to hear of replies to their comment"
+        " (confirmed by e-mail first; every message has a one-click unsubscribe).",
+    ),
+    Setting(
+        "COMMENTS_REPLY_CONFIRMATIONS_PER_DAY",
+        3,
+        "At most this many reply-notification confirmation requests to one address a day.",
+    ),
+    Setting(
+        "COMMENTS_REPLY_NOTIFICATIONS_PER_HOUR",
+        10,
+        "At most this many reply notifications to one address an hour; more are not sent.",
+    ),
+    Setting(
         "COMMENTS_AUTHOR_NAME",
         "",
-        "The name the author's replies from the moderator page are published under; empty:"
-        " AUTHOR.",
+        "The name the author's replies from the moderator page are published under; empty: AUTHOR.",
     ),
     Setting(
         "COMMENTS_AUTHOR_URL",

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from .emaillinks import UsedLink
     from .imports import ImportRow
     from .reconcile import Reconciliation
+    from .subscriptions import Compose as SubscriptionMail
+    from .subscriptions import Limit, Subscription
 
 # The work a decision causes (e-mail, deploys), written in the decision's own transaction.
 FollowUp = Callable[[Comment], Sequence[Job]]
@@ -253,6 +255,27 @@ class Store(Protocol):
 
     def approved_before(self, submission: Submission) -> int | None:
         """An earlier approved comment with the same name, blog link and e-mail (trust)."""
+        ...
+
+    def subscribe(
+        self, comment_id: int, email: str, compose: SubscriptionMail, limit: Limit
+    ) -> Subscription | None:
+        """Record a request for reply notifications and queue its confirmation message (one
+        transaction); None when already subscribed or over the address's limit."""
+        ...
+
+    def subscription(self, subscription_id: int) -> Subscription | None: ...
+
+    def change_subscription(
+        self, subscription_id: int, to: str, *, only_from: str | None = None
+    ) -> Subscription | None:
+        """Confirm or stop a subscription (only one in state `only_from`, when given)."""
+        ...
+
+    def notify_subscribers(
+        self, parent_id: int, replier_email: str, compose: SubscriptionMail, limit: Limit
+    ) -> list[Subscription]:
+        """Queue the notifications of a published reply to `parent_id`, within limits."""
         ...
 
     def use_email_link(self, nonce: str, comment_id: int, keep: timedelta) -> bool:

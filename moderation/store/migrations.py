@@ -317,6 +317,33 @@ def add_used_email_links(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX used_email_links_expiry ON used_email_links (expires_at)")
 
 
+def add_reply_subscriptions(db: sqlite3.Connection) -> None:
+    """Commenters who asked to hear of replies to their comment (moderation/subscriptions.py).
+
+    A row starts `unconfirmed` (double opt-in: the address is not verified), becomes
+    `confirmed` from the e-mail's link and `stopped` by unsubscribing; it goes with its
+    comment (CASCADE). `reply_mails` records each message sent, for the per-address limits.
+    """
+    db.execute(
+        """
+        CREATE TABLE reply_subscriptions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
+            email TEXT NOT NULL,
+            state TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            changed_at TEXT NOT NULL,
+            UNIQUE (comment_id, email)
+        )
+        """
+    )
+    # What was sent to each address, for the per-address limits (forgotten after a day).
+    db.execute(
+        "CREATE TABLE reply_mails (email TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX reply_mails_email ON reply_mails (email, kind, at)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     create_comments_and_audit,
     add_revisions_and_audit_index,
@@ -329,6 +356,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     fingerprint_the_text_only,
     add_webmentions,
     add_used_email_links,
+    add_reply_subscriptions,
 )
 
 

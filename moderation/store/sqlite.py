@@ -58,6 +58,7 @@ from .rows import (
     parse_time,
     write_audit,
 )
+from .subscriptions import SQLiteSubscriptions
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -67,7 +68,14 @@ def utc_now() -> datetime:
 
 
 class SQLiteStore(
-    SQLiteJobs, SQLiteLimits, SQLiteMentions, SQLiteEmailLinks, SQLiteEdits, SQLiteCommenters, Store
+    SQLiteJobs,
+    SQLiteLimits,
+    SQLiteMentions,
+    SQLiteEmailLinks,
+    SQLiteEdits,
+    SQLiteCommenters,
+    SQLiteSubscriptions,
+    Store,
 ):
     """The queue in one SQLite file, shared safely by threads and processes."""
 

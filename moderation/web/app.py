@@ -27,7 +27,7 @@ from ..formtoken import FormTokens
 from ..service import CommentService, build_service, secret_key
 from ..settings import Settings
 from ..webmention import receiver as webmention
-from . import author, emaillinks, intake, moderate, outbox, status
+from . import author, emaillinks, intake, moderate, outbox, status, subscriptions
 from .forms import RateLimited, readable, sentence, wants_json
 from .security import AddressKeys, ClientAddress, RateLimiter, SecurityHeaders
 from .sitechrome import SiteChrome
@@ -59,6 +59,7 @@ def create_app(
         *outbox.routes(production=production),
         *emaillinks.routes(production=production),
         *author.routes(production=production),
+        *subscriptions.routes(production=production),
     ]
     if site_dir is not None:
         routes.append(Mount("/", StaticFiles(directory=site_dir, html=True, check_dir=False)))

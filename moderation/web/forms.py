@@ -39,6 +39,7 @@ LABELS = {
     "token": "The form's security token",
 }
 _UNREADABLE = "Your comment could not be read"
+_TICKED = frozenset({"yes", "on", "1", "true"})  # a ticked box, as forms and scripts send it
 _FROM_THE_FORM = "send it again from the article's comment form"
 
 
@@ -227,6 +228,7 @@ def submission_from(
         referrer=referrer[:2000],
         honeypot=fields.get("website", "")[:500],
         form_token=values["token"].strip(),
+        notify_replies=fields.get("notify_replies", "").strip().lower() in _TICKED,
     )
 
 
