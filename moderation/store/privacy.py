@@ -11,6 +11,7 @@ from datetime import datetime
 
 from ..errors import InvalidSubmission
 from ..model import Comment, Status
+from . import subscriptions
 from .rows import comment_from_row, iso, write_audit
 
 # Comments sent from an address, now or before a correction changed it.
@@ -80,6 +81,7 @@ def erase_email(
                 db, row["id"], now, "privacy", "email-erased", Status.APPROVED, Status.APPROVED
             )
     _forget_messages(db, email, [row["id"] for row in rows])
+    subscriptions.forget_address(db, email)
     return [comment_from_row(row) for row in rows]
 
 

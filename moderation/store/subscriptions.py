@@ -73,6 +73,13 @@ def _within_limit(
     return True
 
 
+def forget_address(db: sqlite3.Connection, email: str) -> None:
+    """Erasure (`privacy.erase_email`): the address's subscriptions and its sending record."""
+    address = email.strip().lower()
+    db.execute("DELETE FROM reply_subscriptions WHERE email = ?", (address,))
+    db.execute("DELETE FROM reply_mails WHERE email = ?", (address,))
+
+
 class SQLiteSubscriptions:
     """The reply-subscription methods of `SQLiteStore`."""
 

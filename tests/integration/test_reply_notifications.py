@@ -178,3 +178,12 @@ def test_notifications_to_one_address_are_limited(mailbox, start_service) -> Non
     settle(live)
     time.sleep(0.2)
     assert len(about(box, "A reply")) == 1
+
+
+def test_erasing_an_address_forgets_its_subscriptions(live, mailbox) -> None:
+    parent = send(live, **COMMENT)
+    live.service.decide(parent, Action.APPROVE, "robin")
+    wait_for(lambda: about(mailbox[0], "Confirm"))
+    assert live.service.store.subscription(1) is not None
+    live.service.store.erase_email(ADA.upper())
+    assert live.service.store.subscription(1) is None
