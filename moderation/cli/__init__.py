@@ -52,6 +52,7 @@ for command in (
     decisions.spam,
     decisions.ham,
     decisions.unpublish,
+    decisions.reopen,
     decisions.recheck,
     privacy.purge_spam,
     privacy.erase_client_data,

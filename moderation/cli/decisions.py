@@ -133,6 +133,17 @@ def unpublish(
 
 
 @click.command()
+@_decision_options
+@click.option("--reason", default="", help="Why, for the audit log.")
+@click.pass_context
+def reopen(
+    context: click.Context, ids: tuple[int, ...], reason: str, version: int | None, as_json: bool
+) -> None:
+    """Undo rejections: back to pending (Akismet is told nothing)."""
+    _decide(context, ids, Action.REOPEN, reason, version, as_json)
+
+
+@click.command()
 @click.pass_context
 def recheck(context: click.Context) -> None:
     """Run the policy again on every held comment."""

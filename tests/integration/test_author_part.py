@@ -5,8 +5,11 @@ records every call), and an approval of Akismet's spam reported as ham."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import httpx
 import pytest
@@ -246,3 +249,18 @@ def test_a_rejection_is_undone_from_the_page(start_service, browser_like) -> Non
     fields = {i.get("name"): i.get("value") or "" for i in form.iter("input")}
     assert client.post(form.get("action"), data=fields).status_code == 303
     assert live.service.store.get(comment_id).status is Status.PENDING
+
+
+def test_a_rejection_is_undone_from_the_command_line(project: Project, service) -> None:
+    comment_id = service.submit(COMMENT).id
+    service.decide(comment_id, Action.REJECT, "robin", "Off topic.")
+    moderate = str(Path(sys.executable).with_name("moderate"))
+    done = subprocess.run(
+        [moderate, "--settings", str(project.settings_file), "reopen", str(comment_id)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert service.store.get(comment_id).status is Status.PENDING
