@@ -138,9 +138,9 @@ class WebmentionVerifier:
         # Two transactions: a crash between them queues the mention again on the retry,
         # where the duplicate check holds the second copy for a moderator.
         comment = store.add(submission, review, follow_up=follow_up)
-        store.record_webmention(mention.id, "queued", f"comment #{comment.id}", comment.id)
-        if trusted:
+        if trusted:  # published before the status URL says "queued"
             self._approve_trusted(comment, trusted)
+        store.record_webmention(mention.id, "queued", f"comment #{comment.id}", comment.id)
         if jobs and self.service.jobs is not None:
             self.service.jobs.wake()
 
