@@ -110,12 +110,16 @@ class WebmentionVerifier:
             store.record_webmention(mention.id, "queued", f"comment #{current.id}, unchanged")
             return
         # New words, or a source back after we took it down: the moderators read it again.
+        # What is published must be what a moderator read: the file goes first (a crash
+        # before the update leaves an approved comment without a file, which start-up
+        # writes again, and this job runs again).
+        if current.status is Status.APPROVED:
+            self.service.publisher.unpublish(current)
         updated, before = store.update_from_source(
             mention.id, submission, review, f"comment #{current.id}, updated"
         )
         jobs = list(self.service.notifier.new_comment(updated))
-        if before is Status.APPROVED:  # what is published must be what a moderator read
-            self.service.publisher.unpublish(current)
+        if before is Status.APPROVED:
             jobs += self.service.site_jobs
         if jobs:
             store.enqueue(jobs)
