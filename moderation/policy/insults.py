@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .attacks import PERSON_NOUN_WORDS, attack_cues, attack_hit, softened
 from .textmodel import word_set as _words
 from .textnorm import Doc, Featuriser, normalise
 
@@ -50,7 +51,7 @@ _FILLERS = _words(
     acting"""
 )
 _LINKS = _words("are were is sound sounds look looks seem seems act acting")
-_MENTION = _words("word words term terms called calling say saying said use using")
+_MENTION = _words("word words term terms call calls called calling say saying said use using told")
 _COMPOUND = re.compile(
     r"fuck(?:er|face|wit|stick|tard|head|wad)|(?:dumb|mother)fuck|shit(?:head|bag|stain)"
     r"|bitch|douche|idiot|tards?$|turds?$|^dumb(?!bell)"
@@ -123,6 +124,7 @@ def civility_cues(doc: Doc) -> list[str]:
         cues.append("attack-phrase")
     if _JABS.search(doc.text):
         cues.append("jab")
+    cues.extend(attack_cues(doc.text))
     seconds = sum(t in SECOND_PERSON or t == "your" for t in tokens)
     cues.append("you-none" if not seconds else "you-many" if seconds > 2 else "you-some")
     return cues
@@ -134,7 +136,7 @@ def _in_order(text: str) -> tuple[str, ...]:
 
 CIVILITY = Featuriser(
     "civility",
-    disguised=INSULT_NOUNS | INSULT_ADJECTIVES | PROFANITY | SLURS,
+    disguised=INSULT_NOUNS | INSULT_ADJECTIVES | PROFANITY | SLURS | PERSON_NOUN_WORDS,
     cues=civility_cues,
     masked=_in_order(
         """fuck fucking fucked fucker shit shitty bitch asshole ass damn crap cunt dick piss
@@ -173,9 +175,12 @@ def rule_hit(doc: Doc) -> RuleHit | None:
         if _lemma(token) in _STRICT_NOUNS and (_vocative(doc, i) or _points_at_reader(tokens, i)):
             return RuleHit("insult", _sentence_around(doc.text, *doc.spans[i]))
     for pattern, kind in ((_PROFANE_ATTACKS, "profanity-at-person"), (_ATTACKS, "personal-attack")):
-        match = pattern.search(doc.text)
-        if match:
-            return RuleHit(kind, _sentence_around(doc.text, match.start(), match.end()))
+        for match in pattern.finditer(doc.text):
+            if not softened(doc.text, match.start(), match.end()):
+                return RuleHit(kind, _sentence_around(doc.text, match.start(), match.end()))
+    attack = attack_hit(doc.text)
+    if attack is not None:
+        return RuleHit(attack[0], _sentence_around(doc.text, attack[1], attack[2]))
     return None
 
 

@@ -199,9 +199,10 @@ class DuplicateCheck:
 class SpamTextCheck:
     """The local model trained on labelled spam: catches promotion written without links.
 
-    It holds rather than marks spam: trained on YouTube comments, it also flags about one
-    benign blog comment in twenty (docs/benchmarks.md), and a held comment stays in the
-    moderators' default queue while spam does not. Akismet gives the spam verdicts.
+    It holds rather than marks spam: trained mostly on YouTube comments, it still flags a few
+    benign blog comments (docs/policy-quality.md), and a held comment stays in the moderators'
+    default queue while spam does not. Akismet gives the spam verdicts. A link to the
+    commenter's own blog is not promotion: the model does not see it.
     """
 
     model: SpamTextModel
@@ -209,7 +210,7 @@ class SpamTextCheck:
     name: str = "content"
 
     def __call__(self, submission: Submission) -> Outcome:
-        score = self.model.score(submission.body)
+        score = self.model.score(submission.body, submission.blog_url)
         threshold = self.threshold if self.threshold is not None else self.model.threshold
         if score < threshold:
             return PASSED
@@ -220,5 +221,5 @@ class SpamTextCheck:
             " read it first. If it is about the post, nothing to change; otherwise leave out"
             " the promotion and send it again.",
             f"spam model score {score:.2f} ≥ {threshold:.2f};"
-            f" phrase: {self.model.explain(submission.body)!r}",
+            f" phrase: {self.model.explain(submission.body, submission.blog_url)!r}",
         )

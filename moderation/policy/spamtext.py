@@ -1,8 +1,13 @@
 """The local spam-text model: promotion ("check out my channel", links, money) in a comment.
 
 A `LinearTextModel` with its own artefact (models/spam.json.gz), trained by
-scripts/train_text_models.py on labelled YouTube comments. The spam check in `spam.py` uses it
-as one local signal, at the threshold chosen by cross-validation unless a setting overrides it.
+scripts/train_text_models.py on labelled YouTube comments and, as ham, the training part of the
+blog's own comments (tests/data/blog-comments). The spam check in `spam.py` uses it as one local
+signal, at the threshold chosen by cross-validation unless a setting overrides it.
+
+A commenter pointing at their own blog is what the blog's policy asks for, not promotion: a link
+to the host of the submission's blog address is taken out before scoring, and "my blog" is not a
+promotion cue (YouTube's "my channel" is).
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .textmodel import LinearTextModel, word_set
 from .textnorm import Doc, Featuriser
@@ -21,7 +27,7 @@ _MONEY = word_set(
     rich profit bonus cheap discount offer sale buy"""
 )
 _PROMOTION = re.compile(
-    r"\b(?:check (?:out|it out|my|this)|my (?:channel|videos?|page|music|song|blog|site)"
+    r"\b(?:check (?:out|it out|my|this)|my (?:channel|videos?|page|music|song)"
     r"|subscri\w*|sub ?4 ?sub|follow (?:me|my)|like (?:this|my) (?:comment|video)"
     r"|visit|click|go to)\b"
 )
@@ -48,6 +54,33 @@ def spam_cues(doc: Doc) -> list[str]:
 
 SPAM = Featuriser("spam", cues=spam_cues)
 
+_ADDRESS = re.compile(r"(?:https?://)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)(?:[/?#][^\s<>\"']*)?", re.I)
+
+
+def host_of(blog_url: str) -> str:
+    """The host of a blog address, with or without its scheme, minus "www."."""
+    url = blog_url.strip()
+    if "://" not in url:
+        url = f"https://{url}"
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
+
+
+def without_own_links(text: str, blog_url: str) -> str:
+    """`text` without the addresses that point at the commenter's own blog (or a page on it)."""
+    own = host_of(blog_url)
+    if not own or own.lower() not in text.lower():
+        return text
+
+    def keep_unless_own(match: re.Match[str]) -> str:
+        host = match.group(1).lower().removeprefix("www.")
+        return " " if host == own or host.endswith(f".{own}") else match.group()
+
+    return _ADDRESS.sub(keep_unless_own, text)
+
 
 class SpamTextModel:
     """Scores a comment's text as promotion; `threshold` is the cross-validated cut."""
@@ -62,12 +95,14 @@ class SpamTextModel:
         """The model from `path`, read once per process."""
         return cls(LinearTextModel.load(path, SPAM))
 
-    def score(self, text: str) -> float:
-        return self.model.score(text)
+    def score(self, text: str, blog_url: str = "") -> float:
+        """The spam probability of `text`, links to the commenter's `blog_url` left out."""
+        return self.model.score(without_own_links(text, blog_url))
 
-    def is_spam(self, text: str) -> bool:
-        return self.score(text) >= self.threshold
+    def is_spam(self, text: str, blog_url: str = "") -> bool:
+        return self.score(text, blog_url) >= self.threshold
 
-    def explain(self, text: str) -> str:
+    def explain(self, text: str, blog_url: str = "") -> str:
         """The words or cues that weighed most towards spam, for the moderator."""
-        return ", ".join(name for name, _ in self.model.top_features(text, 3))
+        features = self.model.top_features(without_own_links(text, blog_url), 3)
+        return ", ".join(name for name, _ in features)

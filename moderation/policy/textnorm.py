@@ -197,12 +197,14 @@ def _split_word_at(words: list[str], i: int, featuriser: Featuriser) -> tuple[in
 
 
 _NEGATORS = frozenset(["not", "never", "isn't", "aren't", "wasn't", "weren't", "ain't"])
+_REPORTERS = frozenset(["call", "calls", "called", "calling", "told"])
 
 
 def _mark_negated(
     text: str, tokens: list[str], matches: list[re.Match[str]], featuriser: Featuriser
 ) -> None:
-    """ "you're not an idiot": the negated word becomes its own feature, "not-idiot"."""
+    """ "you're not an idiot": the negated word becomes its own feature, "not-idiot"; in
+    "he called me a dinosaur" the reported word becomes "cited-dinosaur"."""
     for k, token in enumerate(tokens):
         if token not in featuriser.disguised:
             continue
@@ -211,4 +213,7 @@ def _mark_negated(
                 break
             if tokens[m] in _NEGATORS:
                 tokens[k] = "not-" + token
+                break
+            if tokens[m] in _REPORTERS:
+                tokens[k] = "cited-" + token
                 break

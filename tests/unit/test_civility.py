@@ -14,6 +14,7 @@ from moderation.policy.civility import (
     load_backend,
     load_model,
 )
+from moderation.policy.insults import rule_holds
 
 
 def _submission(body: str) -> Submission:
@@ -182,3 +183,78 @@ def test_artefact_records_how_it_was_made() -> None:
 def test_unusable_backend_setting_is_refused(spec: str) -> None:
     with pytest.raises(SettingsError, match="COMMENTS_CIVILITY_BACKEND"):
         load_backend(spec)
+
+
+# Attacks on a person in this blog's own idiom, most without an insult word (issue 12), with
+# words the quoted phrase must contain. None of these sentences is in tests/data/blog-comments.
+BLOG_ATTACKS = [
+    ("You're a fraud and everyone on this thread can see it.", "you're a fraud"),
+    ("Honestly, you are such a dinosaur about thank-you notes.", "dinosaur"),
+    ("What a snob you are.", "what a snob you are"),
+    ("You people never read past the headline.", "you people"),
+    ("Recruiters like you are the reason I stopped applying.", "recruiters like you"),
+    ("Whoever wrote this is a charlatan.", "whoever wrote this is a charlatan"),
+    ("The author is a hack who recycles other people's tips.", "the author is a hack"),
+    ("OK boomer, we don't send faxes anymore either.", "ok boomer"),
+    ("Go away. Nobody here wants your coffee rule.", "go away"),
+    ("Do everyone a favour and delete your blog.", "do everyone a favour"),
+    ("Sweetie, that is not how hiring works.", "sweetie"),
+    ("You're insufferable, Thom.", "you're insufferable"),
+    ("Failed recruiter, now a blogger. Of course.", "failed recruiter"),
+    ("At your age you should be mentoring people, not sneering at them.", "at your age"),
+    ("Do you even read the comments you reply to?", "do you even read"),
+    ("You're the least qualified person to lecture anyone on networking.", "least qualified"),
+]
+# Blunt criticism of ideas, discussion of insults, negation and quotation: all pass.
+BLOG_CIVIL = [
+    "This is the worst advice I've read on follow-ups this year.",
+    "I strongly disagree with the coffee rule; it punishes people in small towns.",
+    "Your premise is flawed: most hiring managers never see the request.",
+    "This advice is a joke for people in my field, where everyone connects with everyone.",
+    "Printed thank-you notes are a dinosaur of a habit.",
+    "My boss called me an idiot in a meeting once, and I still remember the room going quiet.",
+    "A recruiter told me I was a dinosaur because I printed my resume.",
+    "I'm not calling you a fraud, but the survey in this post has only twelve answers.",
+    "You're not a failure because a company ghosted you.",
+    "He wrote 'you people' in his rejection email, which says more about him than about me.",
+    "I wrote a longer response on my blog, since it did not fit in a comment.",
+    "You're wrong about recruiters: the good ones welcome a short follow-up.",
+    "The doubts go away once you have a routine for follow-ups.",
+    "People like you who share their rejection stories make this easier for the rest of us.",
+]
+
+
+@pytest.mark.parametrize(("body", "phrase"), BLOG_ATTACKS, ids=[b[:40] for b, _ in BLOG_ATTACKS])
+def test_attack_without_insult_word_is_held(
+    body: str, phrase: str, backend: LinearCivilityBackend
+) -> None:
+    outcome = check_civility(_submission(body), backend)
+    assert outcome.verdict is Verdict.HOLD, outcome
+    assert outcome.code == "civility.personal-attack" or outcome.code == "civility.insult"
+    assert phrase in outcome.detail.lower()
+
+
+@pytest.mark.parametrize("body", BLOG_CIVIL, ids=[b[:40] for b in BLOG_CIVIL])
+def test_blunt_criticism_and_reported_insults_pass(
+    body: str, backend: LinearCivilityBackend
+) -> None:
+    outcome = check_civility(_submission(body), backend)
+    assert outcome.passed, outcome.detail
+
+
+@pytest.mark.parametrize(
+    ("body", "rule"),
+    [
+        ("You're a dinosaur.", True),
+        ("You're not a dinosaur.", False),
+        ("Nobody's calling you a dinosaur.", False),
+        ("They called you a dinosaur, which was unfair.", False),
+        ("That rule is a dinosaur of a habit.", False),
+        ("You people.", True),
+        ("The phrase 'you people' annoys me.", False),
+        ("Get lost.", True),
+        ("The worry will get lost in the noise.", False),
+    ],
+)
+def test_attack_rule_sees_negation_and_quotation(body: str, rule: bool) -> None:
+    assert rule_holds(body) is rule

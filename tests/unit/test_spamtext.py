@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from moderation.policy.insults import CIVILITY
-from moderation.policy.spamtext import SPAM, SpamTextModel
+from moderation.policy.spamtext import SPAM, SpamTextModel, host_of, without_own_links
 from moderation.policy.textmodel import extract
 from moderation.policy.textnorm import normalise, unescape_source
 
@@ -94,3 +94,50 @@ def test_source_escapes_are_undone(raw: str, clean: str) -> None:
 )
 def test_disguised_words_are_revealed(raw: str, tokens: list[str]) -> None:
     assert normalise(raw, CIVILITY).tokens == tokens
+
+
+# A commenter pointing at their own blog is what the policy asks for (issue 12).
+OWN_BLOG_CASES = [
+    ("I wrote a longer response on my blog.", "https://jane.blog/"),
+    ("My blog has a post on follow-up templates if anyone wants one.", "https://jane.blog/"),
+    ("Full write-up on my site: https://jane.blog/coffee-rule-reply", "jane.blog"),
+    ("I tried the rule for a year, results at www.jane.blog/beer-rule", "https://jane.blog"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "blog_url"), OWN_BLOG_CASES, ids=["mention", "my-blog", "link", "www"]
+)
+def test_own_blog_is_not_promotion(text: str, blog_url: str, model: SpamTextModel) -> None:
+    assert not model.is_spam(text, blog_url), model.score(text, blog_url)
+
+
+def test_link_to_own_blog_weighs_less_than_a_link_elsewhere(model: SpamTextModel) -> None:
+    text = "Full write-up on my site: https://jane.blog/coffee-rule-reply"
+    assert model.score(text, "https://jane.blog/") < model.score(text, "https://other.example/")
+
+
+def test_promotion_with_own_link_is_still_spam(model: SpamTextModel) -> None:
+    assert model.is_spam("Check out my blog at www.jane.blog, subscribe for more!", "jane.blog")
+
+
+@pytest.mark.parametrize(
+    ("blog_url", "kept"),
+    [
+        ("https://jane.blog/", "see   and https://other.example/x"),
+        ("jane.blog", "see   and https://other.example/x"),
+        ("http://www.jane.blog/about", "see   and https://other.example/x"),
+        ("https://other.example", "see https://www.jane.blog/post and  "),
+        ("", "see https://www.jane.blog/post and https://other.example/x"),
+        ("https://[broken", "see https://www.jane.blog/post and https://other.example/x"),
+    ],
+    ids=["scheme", "scheme-less", "www-and-path", "other-host", "none", "malformed"],
+)
+def test_only_links_to_the_commenters_own_host_are_left_out(blog_url: str, kept: str) -> None:
+    text = "see https://www.jane.blog/post and https://other.example/x"
+    assert without_own_links(text, blog_url) == kept
+
+
+def test_subdomain_of_own_blog_is_own() -> None:
+    assert host_of("www.Jane.blog") == "jane.blog"
+    assert without_own_links("notes at blog.jane.blog/x", "jane.blog") == "notes at  "
