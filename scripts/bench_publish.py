@@ -80,11 +80,14 @@ def make_blog(root: Path, posts: int, per_post: int) -> Blog:
 
 
 def write_settings(file: Path, content: Path, output: Path, cache: Path, db: Path) -> None:
-    """The tests' settings for a throwaway blog, with no rate limit on the intake."""
+    """The tests' settings for a throwaway blog, with no rate limit on the intake, and the
+    run's own copy of the theme (`main`): an edit to the project's theme during a run would
+    make the live builder's next refresh a full build, as it should, and spoil the figures."""
     file.write_text(
         SETTINGS_TEMPLATE.format(
             root=str(ROOT), content=str(content), output=str(output), cache=str(cache),
-            theme=str(ROOT / "theme"), plugins=str(ROOT / "plugins"), database=f"sqlite:///{db}",
+            theme=str(file.parent.parent / "theme"), plugins=str(ROOT / "plugins"),
+            database=f"sqlite:///{db}",
             extra="COMMENTS_RATE_LIMIT = 0",
         ),
         encoding="utf-8",
@@ -397,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="bench-publish-"))
+    shutil.copytree(ROOT / "theme", work / "theme")  # every blog of the run, and its reference
     rows = []
     try:
         for posts in (int(p) for p in args.posts.split(",")):

@@ -26,6 +26,7 @@ from typing import IO, Any
 from . import run_dir, server
 
 logger = logging.getLogger("moderation.publish")
+STOPPING = "the service is stopping: the site is built next start"
 START_TIMEOUT = 30.0  # seconds for a new builder to open its socket (not to build)
 
 
@@ -71,6 +72,8 @@ class LiveBuilder:
         self._connection: socket.socket | None = None
         self._answers: IO[bytes] | None = None
         self._lock = threading.Lock()
+        self._closed = False
+        self._pid: int | None = None  # the builder this worker is connected to
 
     def start(self) -> None:
         """Connect to the builder, starting it if none runs, so its first build starts now."""
@@ -83,14 +86,20 @@ class LiveBuilder:
     def __call__(self) -> None:
         with self._lock:
             for attempt in (1, 2):
+                if self._closed:
+                    raise RuntimeError(STOPPING)
                 try:
                     answer = self._refresh(self._connected())
                     break
                 except _BuilderLost as error:
+                    lost = self._pid
                     self._disconnect()
+                    if self._closed:
+                        raise RuntimeError(STOPPING) from None
                     if attempt == 2:
                         raise RuntimeError(f"the site builder stopped: {error}") from None
                     logger.warning("publish: restarting the site builder: %s", error)
+                    self._await_exit(lost)
         self.last = answer
         if not answer.get("ok"):
             raise RuntimeError(answer.get("error") or "; ".join(answer.get("errors", [])))
@@ -100,7 +109,13 @@ class LiveBuilder:
         )  # fmt: skip
 
     def close(self) -> None:
-        """Leave the builder; it exits once no worker is connected."""
+        """Leave the builder (it exits once no worker is connected), without waiting for a
+        refresh under way: its caller is told, and no new builder is started."""
+        self._closed = True
+        connection = self._connection
+        if connection is not None:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)  # wakes a refresh waiting for its answer
         with self._lock:
             self._disconnect()
 
@@ -125,7 +140,15 @@ class LiveBuilder:
                 raise
             self._connection = connection
             self._answers = connection.makefile("rb")
+            self._pid = self.builder_pid()
         return self._connection
+
+    def _await_exit(self, pid: int | None) -> None:
+        """Let a builder that was killed finish dying (its socket may accept a moment longer),
+        so that the retry starts a new one instead of reaching the dying one."""
+        deadline = time.monotonic() + 5
+        while pid is not None and self.builder_pid() == pid and time.monotonic() < deadline:
+            time.sleep(0.02)
 
     def _launch(self) -> socket.socket:
         self.socket.parent.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,8 @@ import os
 import shutil
 import signal
 import stat
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -256,3 +258,31 @@ def test_a_comment_on_a_later_page_of_a_list_is_replayed_on_that_page_alone(
     assert any(writer.page_numbers.get(page, 1) > 1 for page in report.written)
     assert report.rendered < 15
     assert differences(project.output, clean_build(project, tmp_path / "ref")) == []
+
+
+def test_closing_waits_for_no_refresh_and_starts_no_other_builder(project) -> None:
+    builder = LiveBuilder(project.settings_file, project.content, project.output, timeout=120)
+    builder()
+    pid = builder.builder_pid()
+    assert pid is not None
+    os.kill(pid, signal.SIGSTOP)  # a builder busy for a long while (a big blog's full build)
+    try:
+        errors: list[str] = []
+
+        def approve() -> None:
+            try:
+                builder()
+            except RuntimeError as error:
+                errors.append(str(error))
+
+        waiting = threading.Thread(target=approve)
+        waiting.start()
+        time.sleep(0.5)
+        closing = time.monotonic()
+        builder.close()  # as the service stops
+        waiting.join(timeout=10)
+        assert not waiting.is_alive() and time.monotonic() - closing < 5
+        assert errors == ["the service is stopping: the site is built next start"]
+        assert builder.builder_pid() == pid
+    finally:
+        os.kill(pid, signal.SIGKILL)
