@@ -36,7 +36,8 @@ logger = logging.getLogger(__name__)
 KIND = "webmention-verify"
 MAX_ATTEMPTS = 10  # with the runner's back-off, about four hours of a source's server down
 ACTOR = "webmention"
-_SKIPPED_CHECKS = frozenset({"form", "ownership"})  # no form token; ownership is checked here
+# No form token; ownership is checked here; one post may mention several articles in one text.
+_SKIPPED_CHECKS = frozenset({"form", "ownership", "duplicate"})
 
 
 class SourceUnavailable(Exception):

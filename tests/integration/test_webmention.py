@@ -369,3 +369,19 @@ def test_a_verified_blog_is_trusted_when_the_settings_say_so(
     assert comment.decided_by == "trusted-commenter"
     assert "names Juli Ramírez as its author" in comment.decision_reason
     assert (live.project.comments / ARTICLE / f"{comment.id}.md").exists()
+
+
+def test_one_post_mentioning_two_articles_is_not_held_as_cross_posted(
+    mentioning: Callable[..., LiveService], blog: Blog
+) -> None:
+    """The same words reach both articles because they are one post: not a spam ring."""
+    live = mentioning()
+    other_target = f"{SITE}/posts/following-versus-connecting/"
+    source = blog.page(
+        "/2024/two-posts",
+        f'<div class="h-entry"><a class="p-author h-card" href="{AUTHOR}">Juli Ramírez</a>'
+        f'<p class="e-content">Two posts worth reading together, on coffee and on following:'
+        f' <a href="{TARGET}">one</a> and <a href="{other_target}">two</a>.</p></div>',
+    )
+    assert received(live, source)["comment_status"] == "pending"
+    assert received(live, source, other_target)["comment_status"] == "pending"
