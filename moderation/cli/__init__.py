@@ -69,5 +69,6 @@ for command in (
     backup.restore,
     importing.import_comments,
     importing.export_comments,
+    importing.imported,
 ):
     main.add_command(command)

@@ -22,6 +22,7 @@ from ..errors import ModerationError
 from ..importers.articlemap import ArticleMap
 from ..importers.posts import PostsSummary, import_posts
 from ..importers.run import READERS, Importer, ImportOptions, ImportSummary
+from ..model import Status
 from .common import EXIT_INVALID_INPUT, SettingsProblem, open_service
 
 PINGBACK_CHOICES = ("skip", "queue")
@@ -164,3 +165,37 @@ def export_comments(
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+@click.command()
+@click.option("--source", type=click.Choice(sorted(READERS)), help="Only from this source.")
+@click.option(
+    "--status",
+    type=click.Choice([s.value for s in Status]),
+    default=Status.APPROVED.value,
+    show_default=True,
+    help="Only comments with this status.",
+)
+@click.option("--failing", is_flag=True, help="Only those failing one of today's checks.")
+@click.option("--ids", "ids_only", is_flag=True, help="Print only the ids, one line, for scripts.")
+@click.pass_context
+def imported(
+    context: click.Context, source: str | None, status: str, failing: bool, ids_only: bool
+) -> None:
+    """List imported comments and the checks of today's policy they fail.
+
+    `moderate unpublish $(moderate imported --failing --ids)` takes down, in one go, the old
+    comments published by an import that today's policy would not have let through.
+    """
+    _, service = open_service(context, rebuild=False)
+    comments = service.store.imported_comments(source, Status(status))
+    if failing:
+        comments = [c for c in comments if c.review.failures]
+    if ids_only:
+        click.echo(" ".join(str(c.id) for c in comments))
+        return
+    table = Table("id", "article", "name", "sent", "fails", box=None)
+    for c in comments:
+        fails = ", ".join(r.outcome.code or r.check for r in c.review.failures) or "—"
+        table.add_row(str(c.id), c.article, c.name, f"{c.created_at:%Y-%m-%d}", fails)
+    Console().print(table if comments else "No imported comments match.")

@@ -359,6 +359,13 @@ class Store(Protocol):
         new comments' ids. Replies are linked afterwards, by `link_imported_replies`."""
         ...
 
+    def imported_comments(
+        self, source: str | None = None, status: Status | None = None
+    ) -> list[Comment]:
+        """The comments `moderate import` brought (from one source, of one status), by id: so
+        moderators can find the old ones that break today's policy."""
+        ...
+
     def link_imported_replies(self, source: str) -> list[int]:
         """Point imported replies at their imported parents (on the same article); returns
         the ids of the replies linked, whose published files need their `Reply-To`."""

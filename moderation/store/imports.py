@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..model import Review, Status, Submission, fingerprint
-from .rows import dump_review, failure_codes, feed_of, iso, write_audit
+from ..model import Comment, Review, Status, Submission, fingerprint
+from .rows import comment_from_row, dump_review, failure_codes, feed_of, iso, write_audit
 
 ACTOR = "import"
 
@@ -102,3 +102,17 @@ def link_replies(db: sqlite3.Connection, source: str) -> list[int]:
         (source,),
     ).fetchall()
     return sorted(row[0] for row in rows)
+
+
+def imported(db: sqlite3.Connection, source: str | None, status: Status | None) -> list[Comment]:
+    """The imported comments (of one source, of one status), by id."""
+    rows = db.execute(
+        """
+        SELECT DISTINCT comments.* FROM comments
+        JOIN imported_comments ON imported_comments.comment_id = comments.id
+        WHERE (?1 IS NULL OR imported_comments.source = ?1) AND (?2 IS NULL OR status = ?2)
+        ORDER BY comments.id
+        """,
+        (source, None if status is None else status.value),
+    ).fetchall()
+    return [comment_from_row(row) for row in rows]

@@ -437,6 +437,12 @@ class SQLiteStore(
         with self._write() as db:
             return imports.add(db, rows, self._clock())
 
+    def imported_comments(
+        self, source: str | None = None, status: Status | None = None
+    ) -> list[Comment]:
+        with self._connection() as db:
+            return imports.imported(db, source, status)
+
     def link_imported_replies(self, source: str) -> list[int]:
         with self._write() as db:
             return imports.link_replies(db, source)

@@ -200,3 +200,31 @@ def test_a_bad_entry_refuses_the_whole_file_unless_skipped(project, service, tmp
     assert stored(service) == []
     summary = run(service, "wordpress", tmp_path / "broken.xml", skip_bad=True)
     assert (summary.imported, summary.skipped["unreadable entry"]) == (2, 1)
+
+
+def test_old_comments_failing_todays_policy_can_be_found_and_unpublished(
+    project, service, tmp_path
+) -> None:
+    from click.testing import CliRunner
+
+    from moderation.cli import main
+    from moderation.model import Action
+
+    claim(project, "lonely-job-search", old_url="https://realmenweardress.es/2010/07/do-you-rp/")
+    links = " ".join(f"https://shop{n}.example/deal" for n in range(4))
+    wxr = (DATA / "wordpress-remark42.xml").read_text(encoding="utf-8")
+    (tmp_path / "links.xml").write_text(wxr.replace("I do catch myself", links), encoding="utf-8")
+    run(service, "wordpress", tmp_path / "links.xml")
+    loud = by_name(service)["SuperUser1"]
+    assert loud.status is Status.APPROVED  # the old author approved it: published as it was
+    assert "spam.too-many-links" in {r.outcome.code for r in loud.review.failures}
+    arguments = ["--settings", str(project.settings_file), "imported", "--failing", "--ids"]
+    result = CliRunner().invoke(main, arguments)
+    assert result.exit_code == 0, result.output
+    # Its neighbours' names ("SuperUser3") fail today's name check too.
+    failing = [c for c in stored(service) if c.status is Status.APPROVED and c.review.failures]
+    assert result.output.split() == [str(c.id) for c in failing]
+    assert loud in failing
+    for comment in failing:
+        service.decide(comment.id, Action.UNPUBLISH, "alice", "Not what we publish today")
+        assert not (project.comments / comment.article / f"{comment.id}.md").exists()
