@@ -70,5 +70,6 @@ for command in (
     importing.import_comments,
     importing.export_comments,
     importing.imported,
+    importing.redirects,
 ):
     main.add_command(command)

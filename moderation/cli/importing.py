@@ -21,9 +21,11 @@ from ..articles import ArticleIndex
 from ..errors import ModerationError
 from ..importers.articlemap import ArticleMap
 from ..importers.posts import PostsSummary, import_posts
+from ..importers.redirects import nginx_map, write_pages
+from ..importers.redirects import redirects as old_addresses
 from ..importers.run import READERS, Importer, ImportOptions, ImportSummary
 from ..model import Status
-from .common import EXIT_INVALID_INPUT, SettingsProblem, open_service
+from .common import EXIT_INVALID_INPUT, SettingsProblem, load_settings, open_service
 
 PINGBACK_CHOICES = ("skip", "queue")
 POST_SOURCES = ("wordpress", "blogger")
@@ -199,3 +201,35 @@ def imported(
         fails = ", ".join(r.outcome.code or r.check for r in c.review.failures) or "—"
         table.add_row(str(c.id), c.article, c.name, f"{c.created_at:%Y-%m-%d}", fails)
     Console().print(table if comments else "No imported comments match.")
+
+
+@click.command()
+@click.option(
+    "--nginx", type=click.Path(dir_okay=False, path_type=Path), help="Write an nginx map here."
+)
+@click.option(
+    "--pages",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write static redirect pages into this folder (e.g. the built site's).",
+)
+@click.pass_context
+def redirects(context: click.Context, nginx: Path | None, pages: Path | None) -> None:
+    """Redirect every article's old addresses (its `Old-Url` metadata) to its page here."""
+    if nginx is None and pages is None:
+        raise click.UsageError("say what to write: --nginx FILE, --pages FOLDER, or both")
+    settings = load_settings(context)
+    pattern = str(settings.get("ARTICLE_URL", "{slug}.html"))
+    try:
+        pattern.format(slug="")
+    except (KeyError, IndexError) as error:
+        raise SettingsProblem(
+            f"ARTICLE_URL {pattern!r}: redirects need an address made from the slug alone"
+            f" (not {error})"
+        ) from None
+    found = old_addresses(ArticleIndex.from_settings(settings), settings.permalink)
+    if nginx is not None:
+        nginx.write_text(nginx_map(found), encoding="utf-8")
+        click.echo(f"{nginx}: {len(found)} old address(es)")
+    if pages is not None:
+        written = write_pages(found, pages)
+        click.echo(f"{pages}: {len(written)} redirect page(s)")

@@ -10,6 +10,7 @@ tried as a slug. A comment no article claims is reported, never dropped silently
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..articles import ArticleIndex
@@ -27,7 +28,7 @@ class ArticleMap:
         self.by_url: dict[str, str] = {}
         self.by_id: dict[str, str] = {}
         for slug, article in articles.articles().items():
-            meta = _header(article.source)
+            meta = metadata(article.source)
             for url in meta.get("old-url", "").split():
                 self.by_url[address_key(url)] = slug
             for old_id in meta.get("old-id", "").split():
@@ -55,7 +56,7 @@ class ArticleMap:
         return None
 
 
-def _header(source) -> dict[str, str]:
+def metadata(source: Path) -> dict[str, str]:
     """The article's `Key: value` metadata lines, as `ArticleIndex` reads them."""
     meta: dict[str, str] = {}
     with source.open(encoding="utf-8", errors="replace") as handle:
