@@ -7,9 +7,11 @@ requires. HTTP and terminal concerns stay in `web` and `cli`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import secrets
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -260,10 +262,17 @@ def secret_key(settings: Settings) -> str:
         return settings["COMMENTS_SECRET"]
     path = project_root(settings) / "var" / "secret.key"
     if not path.exists():
+        # Written whole under another name, then linked into place: of several workers
+        # starting at once, one key wins and nobody reads a half-written file.
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_urlsafe(32))
+        descriptor, draft = tempfile.mkstemp(dir=path.parent, prefix=".secret-")
+        try:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_urlsafe(32))
+            with contextlib.suppress(FileExistsError):
+                os.link(draft, path)
+        finally:
+            os.unlink(draft)
     return path.read_text().strip()
 
 
