@@ -90,8 +90,10 @@ class Importer:
         batch: list[ImportRow] = []
         new_ids: list[int] = []
         done = 0
+        # A repeated id was refused in pass one (or skipped, with --skip-bad): not "already".
+        refused = {bad.place for bad in summary.bad}
         for entry in read(path):
-            if not isinstance(entry, OldComment):
+            if not isinstance(entry, OldComment) or entry.place in refused:
                 continue
             done += 1
             if progress is not None and done % 100 == 0:

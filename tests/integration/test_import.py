@@ -228,3 +228,14 @@ def test_old_comments_failing_todays_policy_can_be_found_and_unpublished(
     for comment in failing:
         service.decide(comment.id, Action.UNPUBLISH, "alice", "Not what we publish today")
         assert not (project.comments / comment.article / f"{comment.id}.md").exists()
+
+
+def test_an_id_given_twice_is_a_bad_entry(project, service, tmp_path) -> None:
+    claim(project, "lonely-job-search", old_url="https://realmenweardress.es/2010/07/do-you-rp/")
+    wxr = (DATA / "wordpress-remark42.xml").read_text(encoding="utf-8")
+    twice = wxr.replace("<wp:comment_id>9</wp:comment_id>", "<wp:comment_id>8</wp:comment_id>")
+    (tmp_path / "twice.xml").write_text(twice, encoding="utf-8")
+    with pytest.raises(ImportFileError, match=r"\(id 8\): the same id appears earlier"):
+        run(service, "wordpress", tmp_path / "twice.xml")
+    summary = run(service, "wordpress", tmp_path / "twice.xml", skip_bad=True)
+    assert (summary.imported, summary.already, summary.skipped["unreadable entry"]) == (2, 0, 1)
