@@ -77,7 +77,7 @@ def _comment(entry: Element, place: str) -> Record:
             status = OldStatus.TRASH
     author = entry.find(ATOM + "author")
     email = child_text(author, ATOM + "email") if author is not None else ""
-    post_id, post_url = _post_of(entry)
+    post_id, permalink = _post_of(entry)
     return OldComment(
         original_id=comment_id,
         author=child_text(author, ATOM + "name") if author is not None else "",
@@ -87,7 +87,7 @@ def _comment(entry: Element, place: str) -> Record:
         body=to_markdown(_content(entry)),
         status=status,
         parent_id=_parent(entry),
-        post_url=post_url,
+        post_url=permalink,
         post_id=post_id,
         place=place,
     )

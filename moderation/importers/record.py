@@ -68,13 +68,13 @@ class BadEntry:
 Record = OldComment | OldPost | BadEntry
 
 
-def parse_time(text: str, place: str, *, naive_is_utc: bool = True) -> datetime:
+def parse_time(text: str, place: str) -> datetime:
     """An ISO 8601 or WordPress (`2014-01-14 17:32:12`) time; without an offset, UTC."""
     value = text.strip().replace("Z", "+00:00")
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{place}: {text.strip()[:40]!r} is not a date") from None
-    if moment.tzinfo is None and naive_is_utc:
+    if moment.tzinfo is None:  # WordPress's local comment_date: its zone is not exported
         moment = moment.replace(tzinfo=UTC)
     return moment
