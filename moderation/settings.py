@@ -309,9 +309,10 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "COMMENTS_IMPORT_PINGBACKS",
-        "skip",
-        "`moderate import`: pingbacks and trackbacks from the old blog are 'skip'ped (counted)"
-        " or put in the 'queue' for a moderator; they are never published by an import.",
+        "mention",
+        "`moderate import`: pingbacks and trackbacks from the old blog become link 'mention's"
+        " (published if approved there, listed apart from the comments), or are 'skip'ped"
+        " (counted).",
     ),
     Setting(
         "COMMENTS_API_URL",

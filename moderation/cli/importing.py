@@ -27,7 +27,7 @@ from ..importers.run import READERS, Importer, ImportOptions, ImportSummary
 from ..model import Status
 from .common import EXIT_INVALID_INPUT, SettingsProblem, load_settings, open_service
 
-PINGBACK_CHOICES = ("skip", "queue")
+PINGBACK_CHOICES = ("mention", "skip")
 POST_SOURCES = ("wordpress", "blogger")
 
 

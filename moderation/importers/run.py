@@ -25,6 +25,7 @@ from ..publish import Publisher, published_comment
 from ..publishrules import PublishRules
 from ..store import Store
 from ..store.imports import ImportRow
+from ..webmention.marks import mention_result
 from . import blogger, disqus, jsonfile, wordpress
 from .articlemap import ArticleMap
 from .checks import hard_rule_breach, import_policies
@@ -43,7 +44,7 @@ NOT_HERE_SHOWN = 1000  # comments without an article, listed by place (all are c
 class ImportOptions:
     dry_run: bool = False
     skip_bad: bool = False
-    pingbacks: str = "skip"  # "skip", or "queue": moderators decide (COMMENTS_IMPORT_PINGBACKS)
+    pingbacks: str = "mention"  # or "skip" (COMMENTS_IMPORT_PINGBACKS)
 
 
 @dataclass
@@ -70,6 +71,7 @@ class Importer:
     rules: PublishRules
     publisher: Publisher | None
     today: date
+    _mentions: set[str] = field(default_factory=set, init=False)  # ids of pingbacks, trackbacks
 
     def run(
         self,
@@ -81,6 +83,7 @@ class Importer:
         """Import `path`; `progress(done, total)` is told as entries are handled."""
         read = READERS[source]
         summary = ImportSummary(source, path)
+        self._mentions = set()
         posts = self._survey(read, path, summary)
         _refuse_bad(summary, options)
         known = self.store.imported_ids(source)
@@ -157,6 +160,8 @@ class Importer:
                 summary.bad.append(entry)
             else:
                 summary.comments += 1
+                if entry.kind is not Kind.COMMENT:
+                    self._mentions.add(entry.original_id)
                 if entry.original_id in seen:
                     summary.bad.append(BadEntry(entry.place, "the same id appears earlier"))
                 seen.add(entry.original_id)
@@ -176,7 +181,7 @@ class Importer:
         if entry.status in (OldStatus.SPAM, OldStatus.TRASH):
             summary.skipped[f"{entry.status.value} on the old blog"] += 1
             return None
-        if entry.kind is not Kind.COMMENT and options.pingbacks == "skip":
+        if entry.kind is not Kind.COMMENT and options.pingbacks != "mention":
             summary.skipped[f"{entry.kind.value} (COMMENTS_IMPORT_PINGBACKS)"] += 1
             return None
         if entry.original_id in known:
@@ -200,11 +205,11 @@ class Importer:
             email=entry.email.strip(),
             submitted_at=entry.date,
         )
-        # A pingback is never published by an import: the plugin shows no link mentions yet.
-        published = entry.status is OldStatus.APPROVED and entry.kind is Kind.COMMENT
-        status = Status.APPROVED if published else Status.PENDING
+        status = Status.APPROVED if entry.status is OldStatus.APPROVED else Status.PENDING
+        # The pages list mentions apart from the thread: nothing is threaded under one.
+        parent = "" if entry.parent_id in self._mentions else entry.parent_id
         return ImportRow(
-            source, entry.original_id, entry.parent_id, entry.kind.value, submission,
+            source, entry.original_id, parent, entry.kind.value, submission,
             Review(()), status, record,
         )  # fmt: skip
 
@@ -217,6 +222,11 @@ class Importer:
     ) -> ImportRow:
         """Every check's outcome on record; the status the old blog and today's rules allow."""
         review = policy.run(row.submission)
+        if row.kind != Kind.COMMENT:
+            # A pingback or trackback is a link mention, published as a Webmention's is
+            # (`Kind: mention`, its `Source:`), listed apart from the comments.
+            mention = mention_result("mention", row.submission.blog_url)
+            review = Review((mention, *review.results))
         status = status_for(review.verdict)
         if row.status is Status.APPROVED:
             status = Status.APPROVED

@@ -62,7 +62,7 @@ def by_name(service: CommentService) -> dict[str, Comment]:
 
 def test_wordpress_publishes_the_approved_and_queues_the_pending(project, service) -> None:
     claim(project, "lonely-job-search", old_url="https://realmenweardress.es/2010/07/do-you-rp/")
-    summary = run(service, "wordpress", DATA / "wordpress-remark42.xml")
+    summary = run(service, "wordpress", DATA / "wordpress-remark42.xml", pingbacks="skip")
     assert (summary.comments, summary.imported, summary.published) == (4, 3, 2)
     assert summary.skipped["pingback (COMMENTS_IMPORT_PINGBACKS)"] == 1
     comments = by_name(service)
@@ -85,13 +85,19 @@ def test_wordpress_publishes_the_approved_and_queues_the_pending(project, servic
     assert "original id 100#8" in audit[0].reason
 
 
-def test_pingbacks_can_go_to_the_queue(project, service) -> None:
+def test_pingbacks_become_link_mentions(project, service) -> None:
     claim(project, "lonely-job-search", old_url="https://realmenweardress.es/2010/07/do-you-rp/")
-    summary = run(service, "wordpress", DATA / "wordpress-remark42.xml", pingbacks="queue")
-    assert summary.imported == 4
+    summary = run(service, "wordpress", DATA / "wordpress-remark42.xml")
+    assert (summary.imported, summary.published) == (4, 3)
     ping = by_name(service)["Wednesday Reading « Cynwise's Battlefield Manual"]
-    assert ping.status is not Status.APPROVED
-    assert by_name(service)["SuperUser3"].reply_to == ping.id
+    assert ping.status is Status.APPROVED
+    published = commentfile.read(project.comments / "lonely-job-search" / f"{ping.id}.md")
+    assert (published.kind, published.source) == (
+        "mention",
+        "http://cynwise.wordpress.com/2010/07/21/wednesday-reading-8/",
+    )
+    # The pages list mentions apart from the thread: the reply to it stands at the top.
+    assert by_name(service)["SuperUser3"].reply_to is None
 
 
 def test_replies_are_threaded_to_any_depth(project, service) -> None:
@@ -181,7 +187,7 @@ def test_disqus_threads_and_comments_whose_post_is_not_here(project, service) ->
 def test_a_dry_run_stores_nothing(project, service) -> None:
     claim(project, "lonely-job-search", old_url="https://realmenweardress.es/2010/07/do-you-rp/")
     summary = run(service, "wordpress", DATA / "wordpress-remark42.xml", dry_run=True)
-    assert (summary.imported, summary.published) == (3, 2)
+    assert (summary.imported, summary.published) == (4, 3)
     assert stored(service) == []
     assert not project.comments.exists() or not any(project.comments.rglob("*.md"))
 
@@ -199,7 +205,7 @@ def test_a_bad_entry_refuses_the_whole_file_unless_skipped(project, service, tmp
     )
     assert stored(service) == []
     summary = run(service, "wordpress", tmp_path / "broken.xml", skip_bad=True)
-    assert (summary.imported, summary.skipped["unreadable entry"]) == (2, 1)
+    assert (summary.imported, summary.skipped["unreadable entry"]) == (3, 1)
 
 
 def test_old_comments_failing_todays_policy_can_be_found_and_unpublished(
@@ -238,4 +244,4 @@ def test_an_id_given_twice_is_a_bad_entry(project, service, tmp_path) -> None:
     with pytest.raises(ImportFileError, match=r"\(id 8\): the same id appears earlier"):
         run(service, "wordpress", tmp_path / "twice.xml")
     summary = run(service, "wordpress", tmp_path / "twice.xml", skip_bad=True)
-    assert (summary.imported, summary.already, summary.skipped["unreadable entry"]) == (2, 0, 1)
+    assert (summary.imported, summary.already, summary.skipped["unreadable entry"]) == (3, 0, 1)

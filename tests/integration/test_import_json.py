@@ -31,7 +31,7 @@ def test_export_import_export_is_identical(project, service, tmp_path: Path) -> 
         project, "coffee-meal-beer-rule", old_url="https://realmenweardress.es/2010/07/do-you-rp/"
     )
     run(service, "wordpress", DATA / "wordpress-isso.xml")
-    run(service, "wordpress", DATA / "wordpress-remark42.xml", pingbacks="queue")
+    run(service, "wordpress", DATA / "wordpress-remark42.xml")
     held = service.store.queue(Status.HELD, limit=100)
     # History to carry over: a correction (a revision), a rejection (an audit row, a reason).
     corrected = held[0]
