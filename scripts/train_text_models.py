@@ -12,13 +12,9 @@ it prints measure this code path.
 from __future__ import annotations
 
 import argparse
-import csv
-import gzip
-import hashlib
-import json
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -30,6 +26,8 @@ from sklearn.model_selection import StratifiedKFold
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from text_artefacts import confusion, data_hash, dump, read_csv, rounded  # noqa: E402
 
 from moderation.policy import civility, insults, spamtext  # noqa: E402
 from moderation.policy.textmodel import (  # noqa: E402
@@ -105,12 +103,6 @@ TASKS = {
         extra=(Extra(BLOG_TRAIN, weight=1.0, label=0),),
     ),
 }
-
-
-def read_csv(path: Path) -> tuple[list[str], list[int]]:
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    return [r["text"] for r in rows], [int(r["label"]) for r in rows]
 
 
 def with_extra(
@@ -225,17 +217,6 @@ def oof_scores(
     return scores
 
 
-def confusion(scores: Sequence[float], labels: Sequence[int], threshold: float) -> dict[str, float]:
-    tp = sum(s >= threshold and y for s, y in zip(scores, labels, strict=True))
-    fp = sum(s >= threshold and not y for s, y in zip(scores, labels, strict=True))
-    pos = sum(labels)
-    neg = len(labels) - pos
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / pos if pos else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "fpr": fp / neg if neg else 0.0}
-
-
 def choose_threshold(
     scores: Sequence[float], labels: Sequence[int], task: Task, weights: Sequence[float]
 ) -> float:
@@ -278,27 +259,6 @@ def train(texts: Sequence[str], labels: Sequence[int], task: Task) -> dict[str, 
     figures = confusion(scores, labels, threshold) | {"auc": roc_auc_score(labels, scores)}
     artefact["oof"] = {k: round(v, 4) for k, v in figures.items()}
     return artefact
-
-
-def dump(artefact: dict[str, object], path: Path) -> None:
-    """Write an artefact byte-for-byte reproducibly (fixed gzip mtime, sorted keys)."""
-    data = json.dumps(artefact, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
-        f.write(data.encode("utf-8"))
-
-
-def rounded(weights: Iterable[tuple[str, float]], digits: int = 4) -> dict[str, float]:
-    """Weights with few significant digits and no zeros: a smaller artefact, same scores."""
-    out = {}
-    for name, w in weights:
-        r = float(f"{w:.{digits}g}")
-        if r:
-            out[name] = r
-    return out
-
-
-def data_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
