@@ -8,7 +8,7 @@ Checks the whole file first (nothing is stored from a file with a bad entry unle
 
 from __future__ import annotations
 
-import json
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from rich.table import Table
 
 from ..articles import ArticleIndex
 from ..errors import ModerationError
+from ..importers import jsonfile
 from ..importers.articlemap import ArticleMap
 from ..importers.posts import PostsSummary, import_posts
 from ..importers.redirects import nginx_map, write_pages
@@ -161,12 +162,19 @@ def export_comments(
 ) -> None:
     """Write every comment the queue holds (revisions, statuses, audit, check outcomes)."""
     _, service = open_service(context, rebuild=False)
-    document = service.store.export_json(personal=personal_data)
-    text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    comments = service.store.export_comments(personal=personal_data)
     if output is None:
-        click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
+        jsonfile.write(sys.stdout, comments, personal=personal_data)
+        return
+    # A whole file or none: written beside the target, then renamed over it.
+    partial = output.with_name(f".{output.name}.part")
+    try:
+        with partial.open("w", encoding="utf-8") as handle:
+            count = jsonfile.write(handle, comments, personal=personal_data)
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
+    click.echo(f"{output}: {count} comment(s)", err=True)
 
 
 @click.command()

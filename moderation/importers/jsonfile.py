@@ -1,4 +1,6 @@
-"""The project's own JSON format (`moderate export --format json`), read back and checked.
+"""The project's own JSON format (`moderate export --format json`): written one comment per
+line as the store hands them over (an export of any size in little memory), read back and
+checked.
 
 Each comment is checked for the fields and types `store.exchange.restore` needs before any
 is stored; a bad one is a `BadEntry` naming its place ("comment 3 (id 12)"), so the import
@@ -9,8 +11,10 @@ holds the queue, not a blog's history of millions.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import TextIO
 
 from ..model import Status, Verdict
 from ..store.exchange import (
@@ -28,6 +32,18 @@ _INTEGERS = frozenset({"id", "version"})
 _OPTIONAL = frozenset({"reply_to", "decided_at", "from_status"})  # may be null
 _TIMES = frozenset({"created_at", "updated_at", "decided_at", "replaced_at", "at", "imported_at"})
 _STATUSES = frozenset(Status)
+
+
+def write(handle: TextIO, comments: Iterable[dict[str, object]], *, personal: bool) -> int:
+    """The document, one comment per line (valid JSON, and a readable diff); returns how many."""
+    header = {"format": FORMAT, "version": VERSION, "personal_data": personal}
+    handle.write(json.dumps(header, ensure_ascii=False)[:-1] + ', "comments": [\n')
+    count = 0
+    for comment in comments:
+        handle.write((",\n" if count else "") + json.dumps(comment, ensure_ascii=False))
+        count += 1
+    handle.write("\n]}\n")
+    return count
 
 
 def read(path: Path) -> tuple[list[dict], list[BadEntry]]:

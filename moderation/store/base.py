@@ -6,7 +6,7 @@ touching them. Every method is safe to call from many threads at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -371,10 +371,10 @@ class Store(Protocol):
         the ids of the replies linked, whose published files need their `Reply-To`."""
         ...
 
-    def export_json(self, *, personal: bool = False) -> dict[str, object]:
-        """Every comment with its revisions, audit rows, review and import origin, as one
-        JSON-serialisable document (`store.exchange`); e-mail and client data only when
-        `personal`."""
+    def export_comments(self, *, personal: bool = False) -> Iterator[dict[str, object]]:
+        """Every comment with its revisions, audit rows, review and import origin, one
+        JSON-serialisable dict at a time, all from one moment (`store.exchange`); e-mail and
+        client data only when `personal`."""
         ...
 
     def comment_uids(self) -> set[str]:
@@ -382,7 +382,7 @@ class Store(Protocol):
         ...
 
     def restore_json(self, comments: Sequence[dict]) -> list[int]:
-        """Add exported comments (`export_json`'s `comments`) whose `uid` is new here, with
+        """Add exported comments (from `export_comments`) whose `uid` is new here, with
         their history, in one transaction; returns their ids here."""
         ...
 

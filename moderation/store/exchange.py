@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from ..model import fingerprint
 from .rows import one
@@ -30,31 +30,32 @@ AUDIT_FIELDS = ("at", "actor", "action", "from_status", "to_status", "reason")
 ORIGIN_FIELDS = ("source", "original_id", "parent_original_id", "kind", "imported_at")
 
 
-def export(db: sqlite3.Connection, *, personal: bool) -> dict[str, object]:
-    """Everything the queue holds about comments, oldest id first; the caller holds a read
-    transaction, so the document is one moment's."""
+def comments(db: sqlite3.Connection, *, personal: bool) -> Iterator[dict[str, object]]:
+    """Everything the queue holds about each comment, oldest id first, one at a time; the
+    caller holds a read transaction, so the whole export is one moment's."""
     extra = PERSONAL if personal else ()
-    comments = []
-    for row in db.execute("SELECT * FROM comments ORDER BY id").fetchall():
-        comment = {name: row[name] for name in (*COMMENT_FIELDS, *extra)}
-        comment["review"] = json.loads(row["review"])
-        comment["revisions"] = [
-            {
-                **{name: revision[name] for name in REVISION_FIELDS},
-                **({"email": revision["email"]} if personal else {}),
-                "review": json.loads(revision["review"]),
-            }
-            for revision in _of(db, "revisions", row["id"])
-        ]
-        comment["audit"] = [
-            {name: audit[name] for name in AUDIT_FIELDS} for audit in _of(db, "audit", row["id"])
-        ]
-        comment["imported_from"] = [
-            {name: origin[name] for name in ORIGIN_FIELDS}
-            for origin in _of(db, "imported_comments", row["id"])
-        ]
-        comments.append(comment)
-    return {"format": FORMAT, "version": VERSION, "personal_data": personal, "comments": comments}
+    rows = db.execute("SELECT * FROM comments ORDER BY id")
+    while batch := rows.fetchmany(500):
+        for row in batch:
+            comment = {name: row[name] for name in (*COMMENT_FIELDS, *extra)}
+            comment["review"] = json.loads(row["review"])
+            comment["revisions"] = [
+                {
+                    **{name: revision[name] for name in REVISION_FIELDS},
+                    **({"email": revision["email"]} if personal else {}),
+                    "review": json.loads(revision["review"]),
+                }
+                for revision in _of(db, "revisions", row["id"])
+            ]
+            comment["audit"] = [
+                {name: audit[name] for name in AUDIT_FIELDS}
+                for audit in _of(db, "audit", row["id"])
+            ]
+            comment["imported_from"] = [
+                {name: origin[name] for name in ORIGIN_FIELDS}
+                for origin in _of(db, "imported_comments", row["id"])
+            ]
+            yield comment
 
 
 def _of(db: sqlite3.Connection, table: str, comment_id: int) -> list[sqlite3.Row]:

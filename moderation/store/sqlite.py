@@ -447,9 +447,9 @@ class SQLiteStore(
         with self._write() as db:
             return imports.link_replies(db, source)
 
-    def export_json(self, *, personal: bool = False) -> dict[str, object]:
+    def export_comments(self, *, personal: bool = False) -> Iterator[dict[str, object]]:
         with self._transaction("BEGIN") as db:
-            return exchange.export(db, personal=personal)
+            yield from exchange.comments(db, personal=personal)
 
     def comment_uids(self) -> set[str]:
         with self._connection() as db:
