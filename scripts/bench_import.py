@@ -28,8 +28,8 @@ from servers import make_project  # noqa: E402
 
 from moderation.importers.articlemap import ArticleMap  # noqa: E402
 from moderation.importers.run import Importer, ImportOptions  # noqa: E402
-from moderation.service import build_service  # noqa: E402
 from moderation.settings import Settings  # noqa: E402
+from moderation.wiring import build_service  # noqa: E402
 
 START = datetime(2012, 1, 1, 9, 0, tzinfo=UTC)
 # 899 regulars: 31 first names × 29 family names.

@@ -630,11 +630,11 @@ async def _asgi(app: Any, method: str, path: str, body: bytes) -> int:
 def breakdown(work: Path, n: int) -> str:
     """Time each stage of the intake in this process, one comment after another."""
     from moderation.model import Submission
-    from moderation.service import build_service
     from moderation.settings import Settings
     from moderation.web.app import create_app
     from moderation.web.forms import _parse_json, submission_from
     from moderation.web.status import describe
+    from moderation.wiring import build_service
 
     project = make_project(work / "breakdown")
     environ = {**os.environ, "COMMENTS_RATE_LIMIT": "0", "COMMENTS_VERIFY_LINKS": "false"}

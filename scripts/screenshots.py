@@ -27,9 +27,9 @@ from servers import make_project, serving  # noqa: E402
 from moderation.model import Action  # noqa: E402
 from moderation.passwords import hash_password  # noqa: E402
 from moderation.publish import SiteBuilder  # noqa: E402
-from moderation.service import build_service  # noqa: E402
 from moderation.settings import Settings  # noqa: E402
 from moderation.web.app import create_app  # noqa: E402
+from moderation.wiring import build_service  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -58,9 +58,9 @@ def project(tmp_path: Path) -> Project:
 @pytest.fixture
 def start_service(project: Project) -> Iterator[Callable[..., LiveService]]:
     """Start the comment service (and the site) on a free 127.0.0.1 port, with env overrides."""
-    from moderation.service import build_service
     from moderation.settings import Settings
     from moderation.web.app import create_app
+    from moderation.wiring import build_service
 
     with ExitStack() as stack:
 

@@ -57,9 +57,9 @@ class Workers:
 
 def app_without_builder() -> Starlette:
     """For uvicorn's --factory: the app from MODERATE_SETTINGS, publishing without a rebuild."""
-    from moderation.service import build_service
     from moderation.settings import Settings
     from moderation.web.app import create_app
+    from moderation.wiring import build_service
 
     settings_file = Path(os.environ["MODERATE_SETTINGS"])
     settings = Settings.load(settings_file)

@@ -13,7 +13,7 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
 
 
 def _database(context: click.Context) -> Path:
-    from ..service import database_url
+    from ..wiring import database_url
 
     url = database_url(load_settings(context))
     if not url.startswith("sqlite:///"):

@@ -37,7 +37,7 @@ def check(context: click.Context, offline: bool) -> None:
     check's verdict, code and reason.
     """
     from ..policy import Policy
-    from ..service import akismet_from_settings
+    from ..wiring import akismet_from_settings
 
     settings = load_settings(context)
     if offline:

@@ -31,7 +31,7 @@ def load_settings(context: click.Context) -> Settings:
 def open_service(context: click.Context, *, rebuild: bool = True, live: bool = False):
     """The service, or exit 2 when the settings name a database that cannot be used; its store
     is closed when the command ends."""
-    from ..service import build_service, database_url
+    from ..wiring import build_service, database_url
 
     settings = load_settings(context)
     file = Path(context.obj).resolve()

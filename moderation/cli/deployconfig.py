@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 import click
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..service import database_url
 from ..settings import Settings
 from ..web.security import SITE_CSP
+from ..wiring import database_url
 from .common import SettingsProblem, load_settings
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "deploy"

@@ -40,7 +40,7 @@ def decision_jobs(settings: Settings) -> tuple[Job, ...]:
 
 def handlers(settings: Settings, service: CommentService) -> dict[str, Handler]:
     """The "git-push" and "deploy" handlers these settings ask for, hooked to the publisher."""
-    from ..service import project_root
+    from ..wiring import project_root
 
     kinds: dict[str, Handler] = {}
     publisher = service.publisher

@@ -24,9 +24,10 @@ from starlette.templating import Jinja2Templates
 
 from ..errors import CommentNotFound, IllegalTransition, InvalidSubmission
 from ..formtoken import FormTokens
-from ..service import CommentService, build_service, secret_key
+from ..service import CommentService
 from ..settings import Settings
 from ..webmention import receiver as webmention
+from ..wiring import build_service, secret_key
 from . import author, emaillinks, intake, moderate, outbox, status, subscriptions
 from .forms import RateLimited, readable, sentence, wants_json
 from .security import AddressKeys, ClientAddress, RateLimiter, SecurityHeaders

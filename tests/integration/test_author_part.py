@@ -24,8 +24,9 @@ from moderation.errors import InvalidSubmission, StaleDecision
 from moderation.model import Action, Status, Submission
 from moderation.passwords import hash_password
 from moderation.policy.akismet_check import make_client
-from moderation.service import CommentService, build_service
+from moderation.service import CommentService
 from moderation.settings import Settings
+from moderation.wiring import build_service
 
 pytestmark = pytest.mark.slow
 

@@ -28,9 +28,9 @@ from moderation import commentfile
 from moderation.model import Action, Review
 from moderation.passwords import hash_password
 from moderation.publish import SiteBuilder
-from moderation.service import build_service
 from moderation.settings import Settings
 from moderation.web.app import create_app
+from moderation.wiring import build_service
 
 MODERATE = str(Path(sys.executable).with_name("moderate"))
 ARTICLE = "coffee-meal-beer-rule"

@@ -25,8 +25,9 @@ from moderation.deploy.command import BuildNotReady, DeployCommand, command_line
 from moderation.jobs.model import JobState
 from moderation.model import PASSED, Action, CheckResult, Review, Submission
 from moderation.publish import Publisher
-from moderation.service import CommentService, build_service
+from moderation.service import CommentService
 from moderation.settings import SETTINGS, Settings
+from moderation.wiring import build_service
 
 SLUG = "coffee-meal-beer-rule"
 PASSING = Review((CheckResult("name", PASSED),))

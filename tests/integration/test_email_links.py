@@ -16,7 +16,7 @@ from smtpserver import Mailbox, free_port, smtp_env, smtp_server, wait_for
 
 from moderation.emaillinks import EmailLinks
 from moderation.model import Status
-from moderation.service import secret_key
+from moderation.wiring import secret_key
 
 pytestmark = pytest.mark.slow
 

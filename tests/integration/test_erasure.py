@@ -14,9 +14,10 @@ from servers import Project
 from moderation.jobs.model import Job
 from moderation.model import PASSED, Action, CheckResult, Review, Status, Submission
 from moderation.notify import email_job
-from moderation.service import CommentService, build_service
+from moderation.service import CommentService
 from moderation.settings import Settings
 from moderation.store import SQLiteStore
+from moderation.wiring import build_service
 
 MODERATE = str(Path(sys.executable).with_name("moderate"))
 ADA = "ada@adalovelace.net"

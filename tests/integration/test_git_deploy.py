@@ -21,8 +21,9 @@ from servers import Project, make_project
 from moderation import commentfile
 from moderation.jobs.model import JobState
 from moderation.model import PASSED, Action, CheckResult, Review, Status, Submission
-from moderation.service import CommentService, build_service
+from moderation.service import CommentService
 from moderation.settings import Settings
+from moderation.wiring import build_service
 
 SLUG = "coffee-meal-beer-rule"
 PASSING = Review((CheckResult("name", PASSED),))

@@ -29,8 +29,9 @@ from moderation.model import (
     Verdict,
 )
 from moderation.policy.akismet_check import make_client
-from moderation.service import CommentService, build_service
+from moderation.service import CommentService
 from moderation.settings import Settings
+from moderation.wiring import build_service
 
 PASSING = Review((CheckResult("name", PASSED),))
 SPAMMY = Review((CheckResult("honeypot", Outcome(Verdict.SPAM, "spam.honeypot", "Bot.")),))

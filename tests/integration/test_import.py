@@ -16,8 +16,9 @@ from moderation.importers.articlemap import ArticleMap
 from moderation.importers.record import ImportFileError
 from moderation.importers.run import Importer, ImportOptions, ImportSummary
 from moderation.model import Comment, Status
-from moderation.service import CommentService, build_service
+from moderation.service import CommentService
 from moderation.settings import Settings
+from moderation.wiring import build_service
 
 DATA = Path(__file__).parents[1] / "data" / "imports"
 TODAY = date(2026, 12, 4)

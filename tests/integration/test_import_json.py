@@ -14,8 +14,8 @@ from test_import import service as service  # the fixture
 
 from moderation.cli import main
 from moderation.model import Action, Status
-from moderation.service import build_service
 from moderation.settings import Settings
+from moderation.wiring import build_service
 
 
 def moderate(project, *arguments: str) -> str:

@@ -21,9 +21,10 @@ from hypothesis import strategies as st
 from servers import make_project
 from starlette.testclient import TestClient
 
-from moderation.service import CommentService, build_service
+from moderation.service import CommentService
 from moderation.settings import Settings
 from moderation.web.app import create_app
+from moderation.wiring import build_service
 
 FUZZ = settings(
     max_examples=120,

@@ -19,8 +19,9 @@ from smtpserver import Mailbox, free_port, smtp_env, smtp_server, wait_for
 from moderation.jobs.model import JobState
 from moderation.model import PASSED, Action, CheckResult, Review, Submission
 from moderation.passwords import hash_password
-from moderation.service import CommentService, build_service
+from moderation.service import CommentService
 from moderation.settings import Settings
+from moderation.wiring import build_service
 
 MODERATE = str(Path(sys.executable).with_name("moderate"))
 PASSWORD = "correct horse battery staple"

@@ -9,9 +9,9 @@ import httpx
 import pytest
 from servers import serving
 
-from moderation.service import build_service
 from moderation.settings import Settings
 from moderation.web.app import create_app
+from moderation.wiring import build_service
 
 COMMENT = {
     "article": "coffee-meal-beer-rule",

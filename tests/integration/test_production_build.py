@@ -20,9 +20,10 @@ from sitecheck import parse
 from moderation.livebuild.buildmark import OutputClaimed, check, record
 from moderation.model import PASSED, Action, CheckResult, Review, Submission
 from moderation.publish import LiveBuilder, SiteBuilder
-from moderation.service import CommentService, build_service
+from moderation.service import CommentService
 from moderation.settings import Settings
 from moderation.web.app import create_app
+from moderation.wiring import build_service
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ import pytest
 READ_KEY = """
 import sys, time
 from pathlib import Path
-from moderation.service import secret_key
+from moderation.wiring import secret_key
 root = Path(sys.argv[1])
 (root / f"ready-{sys.argv[2]}").touch()
 while not (root / "go").exists():

@@ -16,8 +16,9 @@ from moderation.model import Action, Status, Submission
 from moderation.policy import Policy, name_rules
 from moderation.policy.link import LinkCheck, LinkRules, OwnershipCheck
 from moderation.policy.linkverify import LinkVerifier
-from moderation.service import CommentService, build_service
+from moderation.service import CommentService
 from moderation.settings import Settings
+from moderation.wiring import build_service
 
 pytestmark = pytest.mark.slow
 
