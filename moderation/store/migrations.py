@@ -163,9 +163,7 @@ def add_jobs_and_schedule(db: sqlite3.Connection) -> None:
     )
     db.execute("CREATE INDEX jobs_due ON jobs (state, due_at)")
     db.execute("CREATE INDEX jobs_key ON jobs (key, state)")
-    db.execute(
-        "CREATE TABLE schedule (name TEXT PRIMARY KEY, next_at TEXT NOT NULL, last_at TEXT)"
-    )
+    db.execute("CREATE TABLE schedule (name TEXT PRIMARY KEY, next_at TEXT NOT NULL, last_at TEXT)")
 
 
 def add_comment_identity(db: sqlite3.Connection) -> None:
