@@ -3,8 +3,10 @@
 Owns the word lists (insults, profanity, slurs), the attack patterns, the lexicon cues and
 disguises the civility model is trained on (`CIVILITY`), and the high-precision rules
 (`rule_hit`) that hold an insult or attack aimed at the reader whatever the model says, while
-a word discussed rather than used ("the word 'idiot'") passes. `civility` builds its backend on
-these; scripts/train_text_models.py trains on `CIVILITY` and `rule_holds`.
+a word discussed rather than used ("the word 'idiot'") passes. Attacks that need no insult word
+("you're a dinosaur", "people like you…", "go away") come from `attacks`, as a last rule and as
+cues. `civility` builds its backend on these; scripts/train_text_models.py trains on `CIVILITY`
+and `rule_holds`.
 """
 
 from __future__ import annotations
