@@ -10,6 +10,7 @@ import sqlite3
 from datetime import datetime, timedelta
 
 from .base import ModeratorSession
+from .database import SQLiteDatabase
 from .rows import iso, one, parse_time
 
 
@@ -74,3 +75,33 @@ def _session(row: sqlite3.Row) -> ModeratorSession:
         created_at=parse_time(row["created_at"]),
         expires_at=parse_time(row["expires_at"]),
     )
+
+
+class SQLiteAccounts(SQLiteDatabase):
+    """Moderator accounts and sessions, as methods of the store."""
+
+    def set_password(self, username: str, password_hash: str) -> bool:
+        with self._write() as db:
+            return set_password(db, username, password_hash, self._clock())
+
+    def remove_moderator(self, username: str) -> bool:
+        with self._write() as db:
+            return remove_moderator(db, username)
+
+    def password_hash(self, username: str) -> str | None:
+        with self._connection() as db:
+            return password_hash(db, username)
+
+    def start_session(
+        self, token_hash: str, username: str, csrf: str, lifetime: timedelta
+    ) -> ModeratorSession:
+        with self._write() as db:
+            return start_session(db, token_hash, username, csrf, self._clock(), lifetime)
+
+    def session(self, token_hash: str) -> ModeratorSession | None:
+        with self._connection() as db:
+            return session(db, token_hash, self._clock())
+
+    def end_session(self, token_hash: str) -> None:
+        with self._write() as db:
+            end_session(db, token_hash)

@@ -8,10 +8,9 @@ one matches only earlier comments without one.
 from __future__ import annotations
 
 import sqlite3
-from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING
 
 from ..model import Submission
+from .database import SQLiteDatabase
 
 
 def approved_before(db: sqlite3.Connection, submission: Submission) -> int | None:
@@ -23,12 +22,8 @@ def approved_before(db: sqlite3.Connection, submission: Submission) -> int | Non
     return None if row is None else row[0]
 
 
-class SQLiteCommenters:
+class SQLiteCommenters(SQLiteDatabase):
     """The returning-commenter lookups of `SQLiteStore`."""
-
-    if TYPE_CHECKING:  # provided by SQLiteStore
-
-        def _connection(self) -> AbstractContextManager[sqlite3.Connection]: ...
 
     def approved_before(self, submission: Submission) -> int | None:
         with self._connection() as db:

@@ -8,13 +8,11 @@ decision or e-mail link made on the earlier words no longer applies to the new o
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from ..errors import StaleDecision
 from ..model import Comment, Status, fingerprint
+from .database import SQLiteDatabase
 from .rows import comment_from_row, existing, iso, one, write_audit
 
 EDITED = "edited"  # the audit action
@@ -55,13 +53,8 @@ def edit_text(
     return comment_from_row(row)
 
 
-class SQLiteEdits:
+class SQLiteEdits(SQLiteDatabase):
     """The moderators' text corrections, as methods of `SQLiteStore`."""
-
-    _clock: Callable[[], datetime]
-    if TYPE_CHECKING:  # provided by SQLiteStore
-
-        def _write(self) -> AbstractContextManager[sqlite3.Connection]: ...
 
     def edit_text(
         self, comment_id: int, body: str, actor: str, reason: str, *, expected_version: int

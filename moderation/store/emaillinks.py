@@ -9,12 +9,10 @@ moderator free to decide another way. Expired rows go as new ones come in.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
+from .database import SQLiteDatabase
 from .rows import iso, parse_time
 
 
@@ -38,14 +36,8 @@ def use_email_link(
     return inserted.rowcount == 1
 
 
-class SQLiteEmailLinks:
+class SQLiteEmailLinks(SQLiteDatabase):
     """The e-mail link methods of `SQLiteStore`."""
-
-    _clock: Callable[[], datetime]
-    if TYPE_CHECKING:  # provided by SQLiteStore
-
-        def _write(self) -> AbstractContextManager[sqlite3.Connection]: ...
-        def _connection(self) -> AbstractContextManager[sqlite3.Connection]: ...
 
     def use_email_link(self, nonce: str, comment_id: int, keep: timedelta) -> bool:
         with self._write() as db:

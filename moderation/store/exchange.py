@@ -13,9 +13,10 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from ..model import fingerprint
+from .database import SQLiteDatabase
 from .rows import one
 
 FORMAT = "moderation-comments"
@@ -133,3 +134,19 @@ def restore(db: sqlite3.Connection, comments: Iterable[dict]) -> list[int]:
         if parent in given:
             db.execute("UPDATE comments SET reply_to = ? WHERE id = ?", (given[parent], child))
     return added
+
+
+class SQLiteExchange(SQLiteDatabase):
+    """The JSON export and its restore, as methods of the store."""
+
+    def export_comments(self, *, personal: bool = False) -> Iterator[dict[str, object]]:
+        with self._transaction("BEGIN") as db:
+            yield from comments(db, personal=personal)
+
+    def comment_uids(self) -> set[str]:
+        with self._connection() as db:
+            return known_uids(db)
+
+    def restore_json(self, comments: Sequence[dict]) -> list[int]:
+        with self._write() as db:
+            return restore(db, comments)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..model import Comment, Review, Status, Submission, fingerprint
+from .database import SQLiteDatabase
 from .rows import comment_from_row, dump_review, failure_codes, feed_of, iso, write_audit
 
 ACTOR = "import"
@@ -116,3 +117,25 @@ def imported(db: sqlite3.Connection, source: str | None, status: Status | None) 
         (source, None if status is None else status.value),
     ).fetchall()
     return [comment_from_row(row) for row in rows]
+
+
+class SQLiteImports(SQLiteDatabase):
+    """Imported comments, as methods of the store."""
+
+    def imported_ids(self, source: str) -> set[str]:
+        with self._connection() as db:
+            return known(db, source)
+
+    def add_imported(self, rows: Sequence[ImportRow]) -> list[int]:
+        with self._write() as db:
+            return add(db, rows, self._clock())
+
+    def imported_comments(
+        self, source: str | None = None, status: Status | None = None
+    ) -> list[Comment]:
+        with self._connection() as db:
+            return imported(db, source, status)
+
+    def link_imported_replies(self, source: str) -> list[int]:
+        with self._write() as db:
+            return link_replies(db, source)

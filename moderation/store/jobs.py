@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Collection, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from ..jobs.model import Job, JobState, QueuedJob
+from .database import SQLiteDatabase
 from .rows import iso, one, parse_time
 
 _ERROR_CHARS = 2000
@@ -167,14 +166,8 @@ def job_from_row(row: sqlite3.Row) -> QueuedJob:
     )
 
 
-class SQLiteJobs:
+class SQLiteJobs(SQLiteDatabase):
     """The job-queue methods of `SQLiteStore`, kept here so that module stays the queue's."""
-
-    _clock: Callable[[], datetime]
-    if TYPE_CHECKING:  # provided by SQLiteStore
-
-        def _write(self) -> AbstractContextManager[sqlite3.Connection]: ...
-        def _connection(self) -> AbstractContextManager[sqlite3.Connection]: ...
 
     def enqueue(self, jobs: Sequence[Job]) -> list[int]:
         with self._write() as db:

@@ -15,11 +15,9 @@ milliseconds rather than the ISO text of other tables: they are computed with, n
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
+from .database import SQLiteDatabase
 from .rows import iso, parse_time
 
 RATE_BUCKETS = 60
@@ -91,14 +89,8 @@ def forget_login_attempts(db: sqlite3.Connection, cutoff: datetime) -> int:
     return db.execute("DELETE FROM login_attempts WHERE at < ?", (iso(cutoff),)).rowcount
 
 
-class SQLiteLimits:
+class SQLiteLimits(SQLiteDatabase):
     """The limit methods of `SQLiteStore`, kept here so that module stays the queue's."""
-
-    _clock: Callable[[], datetime]
-    if TYPE_CHECKING:  # provided by SQLiteStore
-
-        def _write(self) -> AbstractContextManager[sqlite3.Connection]: ...
-        def _connection(self) -> AbstractContextManager[sqlite3.Connection]: ...
 
     def count_request(self, client: str, limit: int, window: timedelta) -> float:
         with self._write() as db:

@@ -12,15 +12,14 @@ from __future__ import annotations
 import secrets
 import sqlite3
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from ..errors import ModerationError
 from ..jobs.model import Job
 from ..model import Comment, Review, Status, Submission, fingerprint, status_for
 from . import jobs
+from .database import SQLiteDatabase
 from .rows import (
     comment_from_row,
     dump_review,
@@ -170,14 +169,8 @@ def update_comment(
     return comment_from_row(row, review), before
 
 
-class SQLiteMentions:
+class SQLiteMentions(SQLiteDatabase):
     """The Webmention methods of `SQLiteStore`, kept here so that module stays the queue's."""
-
-    _clock: Callable[[], datetime]
-    if TYPE_CHECKING:  # provided by SQLiteStore
-
-        def _write(self) -> AbstractContextManager[sqlite3.Connection]: ...
-        def _connection(self) -> AbstractContextManager[sqlite3.Connection]: ...
 
     def receive_webmention(
         self, source: str, target: str, article: str, job_for: Callable[[int], Job]

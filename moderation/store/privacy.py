@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..errors import InvalidSubmission
 from ..model import Comment, Status
 from . import subscriptions
+from .database import SQLiteDatabase
+from .limits import forget_login_attempts
 from .rows import comment_from_row, iso, write_audit
 
 # Comments sent from an address, now or before a correction changed it.
@@ -129,3 +131,25 @@ def _required(email: str) -> str:
     if not email.strip():
         raise InvalidSubmission("email", "a non-blank address is needed to export or erase data")
     return email
+
+
+class SQLitePrivacy(SQLiteDatabase):
+    """Retention and data-subject requests, as methods of the store."""
+
+    def purge_spam(self, older_than: timedelta) -> int:
+        with self._write() as db:
+            return purge_spam(db, self._clock() - older_than)
+
+    def erase_client_data(self, older_than: timedelta) -> int:
+        with self._write() as db:
+            forget_login_attempts(db, self._clock() - older_than)
+            return erase_client_data(db, self._clock() - older_than)
+
+    def export_email(self, email: str) -> list[dict[str, object]]:
+        # A read transaction: the comments and their audit rows come from the same moment.
+        with self._transaction("BEGIN") as db:
+            return export_email(db, email)
+
+    def erase_email(self, email: str, *, unpublish: bool = False) -> list[Comment]:
+        with self._write() as db:
+            return erase_email(db, email, self._clock(), unpublish=unpublish)

@@ -24,6 +24,7 @@ from ..commentfile import CommentFileError, PublishedComment, PublishedFile, awa
 from ..model import CheckResult, Comment, Outcome, Review, Status, Verdict, fingerprint
 from ..policy.ownership import verified
 from ..webmention.marks import KINDS, mention_result
+from .database import SQLiteDatabase
 from .renumber import move, raise_sequence
 from .rows import comment_from_row, dump_review, existing, iso, one, parse_time, write_audit
 
@@ -285,3 +286,16 @@ def _review(published: PublishedComment) -> Review:
 def _relative(file: PublishedFile) -> str:
     """`comments/<article>/<id>.md`: where the file lies, for audit rows and messages."""
     return "/".join(file.path.parts[-3:])
+
+
+class SQLiteReconcile(SQLiteDatabase):
+    """The store's side of content/comments: learning the files, moving a comment's id."""
+
+    def reconcile(self, comments_dir: Path, *, restored: bool = False) -> Reconciliation:
+        with self._write() as db:
+            return reconcile(db, comments_dir, self._clock(), restored=restored)
+
+    def move(self, comment_id: int, reason: str, actor: str, above: int = 0) -> Comment:
+        with self._write() as db:
+            moved = move(db, comment_id, self._clock(), reason, actor, above=above)
+            return comment_from_row(existing(db, "id", moved))

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from ..jobs.model import Job
 from . import jobs
+from .database import SQLiteDatabase
 from .rows import iso, parse_time
 
 UNCONFIRMED, CONFIRMED, STOPPED = "unconfirmed", "confirmed", "stopped"
@@ -80,14 +79,8 @@ def forget_address(db: sqlite3.Connection, email: str) -> None:
     db.execute("DELETE FROM reply_mails WHERE email = ?", (address,))
 
 
-class SQLiteSubscriptions:
+class SQLiteSubscriptions(SQLiteDatabase):
     """The reply-subscription methods of `SQLiteStore`."""
-
-    _clock: Callable[[], datetime]
-    if TYPE_CHECKING:  # provided by SQLiteStore
-
-        def _write(self) -> AbstractContextManager[sqlite3.Connection]: ...
-        def _connection(self) -> AbstractContextManager[sqlite3.Connection]: ...
 
     def subscribe(
         self, comment_id: int, email: str, compose: Compose, limit: Limit
