@@ -13,6 +13,7 @@ from clock import Clock
 from fakeakismet import FakeAkismet, running_fake_akismet
 from fixturesite import write_content
 from servers import LiveService, Project, make_project, serving
+from smtpserver import Mailbox, free_port, smtp_server
 
 from moderation.store import SQLiteStore
 
@@ -80,6 +81,14 @@ def start_service(project: Project) -> Iterator[Callable[..., LiveService]]:
 def live_server(start_service: Callable[..., LiveService]) -> LiveService:
     """The comment service with the test defaults."""
     return start_service()
+
+
+@pytest.fixture
+def mailbox() -> Iterator[tuple[Mailbox, int]]:
+    """A real SMTP server (aiosmtpd) on a free loopback port, and the messages it received."""
+    port = free_port()
+    with smtp_server(port) as box:
+        yield box, port
 
 
 @pytest.fixture

@@ -4,13 +4,13 @@ loopback) opens a confirmation page, one tap approves, and readers see the comme
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 from servers import LiveService
-from smtpserver import Mailbox, free_port, smtp_env, smtp_server, wait_for
+from smtpserver import smtp_env, wait_for
 
 from moderation.model import Status
 from moderation.publish import SiteBuilder
@@ -23,13 +23,6 @@ COMMENT = {
     "url": "https://adalovelace.net/",
     "body": "Decided from a phone between two meetings: the coffee rule holds up.",
 }
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    port = free_port()
-    with smtp_server(port) as box:
-        yield box, port
 
 
 @pytest.fixture

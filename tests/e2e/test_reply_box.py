@@ -3,24 +3,17 @@ script sends it, and the first message (aiosmtpd on loopback) only asks to confi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Browser, expect
 from servers import LiveService
-from smtpserver import Mailbox, free_port, smtp_env, smtp_server, wait_for
+from smtpserver import smtp_env, wait_for
 
 from moderation.publish import SiteBuilder
 
 ARTICLE = "/posts/coffee-meal-beer-rule/"
 ADA = "ada@adalovelace.net"
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    port = free_port()
-    with smtp_server(port) as box:
-        yield box, port
 
 
 @pytest.fixture

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from email.message import Message
 
 import httpx
 import pytest
-from smtpserver import Mailbox, free_port, smtp_env, smtp_server, wait_for
+from smtpserver import Mailbox, smtp_env, wait_for
 
 from moderation.emaillinks import EmailLinks
 from moderation.model import Status
@@ -28,13 +27,6 @@ COMMENT = {
     "email": "ada@adalovelace.net",
     "body": "The coffee rule works for me; I met two people this way.",
 }
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    port = free_port()
-    with smtp_server(port) as box:
-        yield box, port
 
 
 @pytest.fixture

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
-import pytest
-from smtpserver import Mailbox, free_port, smtp_env, smtp_server, wait_for
+from smtpserver import smtp_env, wait_for
 
 from moderation.jobs.model import JobState
 from moderation.model import Action
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    port = free_port()
-    with smtp_server(port) as box:
-        yield box, port
-
 
 COMMENT = {
     "article": "coffee-meal-beer-rule",

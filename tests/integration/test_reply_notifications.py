@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from email.message import Message
 
 import httpx
 import pytest
-from smtpserver import Mailbox, free_port, smtp_env, smtp_server, wait_for
+from smtpserver import Mailbox, smtp_env, wait_for
 
 from moderation.model import Action
 
@@ -32,13 +31,6 @@ REPLY = {
     "url": "https://gracehopper.org/",
     "email": "grace@gracehopper.org",
 }
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    port = free_port()
-    with smtp_server(port) as box:
-        yield box, port
 
 
 @pytest.fixture
