@@ -31,6 +31,7 @@ from .rows import (
     failure_codes,
     feed_of,
     iso,
+    keep_revision,
     load_review,
     one,
     parse_time,
@@ -59,15 +60,7 @@ class SQLiteCorrections(SQLiteDatabase):
         with self._write() as db:
             old = existing(db, "token", token)
             current = _held(old, "corrected")
-            db.execute(
-                """
-                INSERT INTO revisions (comment_id, replaced_at, name, blog_url, email, body,
-                    review, status, version)
-                SELECT id, ?, name, blog_url, email, body, review, status, version
-                FROM comments WHERE id = ?
-                """,
-                (iso(now), old["id"]),
-            )
+            keep_revision(db, old["id"], now)
             row = one(
                 db,
                 """

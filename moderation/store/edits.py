@@ -13,7 +13,7 @@ from datetime import datetime
 from ..errors import StaleDecision
 from ..model import Comment, Status, fingerprint
 from .database import SQLiteDatabase
-from .rows import comment_from_row, existing, iso, one, write_audit
+from .rows import comment_from_row, existing, iso, keep_revision, one, write_audit
 
 EDITED = "edited"  # the audit action
 
@@ -30,15 +30,7 @@ def edit_text(
     found = existing(db, "id", comment_id)
     if found["version"] != expected_version:
         raise StaleDecision(comment_id, expected_version, found["version"])
-    db.execute(
-        """
-        INSERT INTO revisions (comment_id, replaced_at, name, blog_url, email, body,
-            review, status, version)
-        SELECT id, ?, name, blog_url, email, body, review, status, version
-        FROM comments WHERE id = ?
-        """,
-        (iso(now), comment_id),
-    )
+    keep_revision(db, comment_id, now)
     row = one(
         db,
         "UPDATE comments SET body = ?, fingerprint = ?, updated_at = ?, version = version + 1"

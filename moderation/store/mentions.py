@@ -27,6 +27,7 @@ from .rows import (
     failure_codes,
     feed_of,
     iso,
+    keep_revision,
     one,
     parse_time,
     write_audit,
@@ -136,15 +137,7 @@ def update_comment(
     old = existing(db, "id", comment_id)
     before = Status(old["status"])
     status = status_for(review.verdict)
-    db.execute(
-        """
-        INSERT INTO revisions (comment_id, replaced_at, name, blog_url, email, body,
-            review, status, version)
-        SELECT id, ?, name, blog_url, email, body, review, status, version
-        FROM comments WHERE id = ?
-        """,
-        (iso(now), comment_id),
-    )
+    keep_revision(db, comment_id, now)
     row = one(
         db,
         """

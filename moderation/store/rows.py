@@ -81,6 +81,19 @@ def write_audit(
     )
 
 
+def keep_revision(db: sqlite3.Connection, comment_id: int, now: datetime) -> None:
+    """Keep the comment as it stands as a revision, before its words change."""
+    db.execute(
+        """
+        INSERT INTO revisions (comment_id, replaced_at, name, blog_url, email, body,
+            review, status, version)
+        SELECT id, ?, name, blog_url, email, body, review, status, version
+        FROM comments WHERE id = ?
+        """,
+        (iso(now), comment_id),
+    )
+
+
 def comment_from_row(row: sqlite3.Row, review: Review | None = None) -> Comment:
     """The stored comment; a caller that just wrote `review` passes it to skip the JSON parse."""
     return Comment(
