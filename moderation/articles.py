@@ -74,15 +74,21 @@ class ArticleIndex:
             return self._articles
 
     def _read(self, source: Path) -> Article | None:
-        meta: dict[str, str] = {}
-        with source.open(encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                key, colon, value = line.partition(":")
-                if not line.strip() or not colon or " " in key.strip():
-                    break
-                meta[key.strip().lower()] = value.strip()
+        meta = metadata(source)
         if meta.get("status", "published").lower() != "published":
             return None
         title = meta.get("title", source.stem)
         slug = meta.get("slug") or slugify(title, regex_subs=self.slug_subs)
         return Article(slug=slug, title=title, source=source)
+
+
+def metadata(source: Path) -> dict[str, str]:
+    """A Markdown source's `Key: value` header lines, lower-cased keys (Pelican's own form)."""
+    meta: dict[str, str] = {}
+    with source.open(encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            key, colon, value = line.partition(":")
+            if not line.strip() or not colon or " " in key.strip():
+                break
+            meta[key.strip().lower()] = value.strip()
+    return meta

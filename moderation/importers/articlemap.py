@@ -10,10 +10,9 @@ tried as a slug. A comment no article claims is reported, never dropped silently
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..articles import ArticleIndex
+from ..articles import ArticleIndex, metadata
 
 
 def address_key(url: str) -> str:
@@ -54,15 +53,3 @@ class ArticleMap:
             if guess in self.slugs:
                 return guess
         return None
-
-
-def metadata(source: Path) -> dict[str, str]:
-    """The article's `Key: value` metadata lines, as `ArticleIndex` reads them."""
-    meta: dict[str, str] = {}
-    with source.open(encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            key, colon, value = line.partition(":")
-            if not line.strip() or not colon or " " in key.strip():
-                break
-            meta[key.strip().lower()] = value.strip()
-    return meta

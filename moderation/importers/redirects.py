@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from ..articles import ArticleIndex
-from .articlemap import metadata
+from ..articles import ArticleIndex, metadata
 
 # Characters an nginx map key or value may hold unquoted-safe inside double quotes.
 _SAFE = "/?=&%-._~:@!+,;"
