@@ -218,8 +218,7 @@ class SpamTextCheck:
             Verdict.HOLD,
             "spam.content",
             "Your comment reads like an advertisement or self-promotion, so a moderator will"
-            " read it first. If it is about the post, nothing to change; otherwise leave out"
-            " the promotion and send it again.",
+            " read it first.",
             f"spam model score {score:.2f} ≥ {threshold:.2f};"
             f" phrase: {self.model.explain(submission.body, submission.blog_url)!r}",
         )

@@ -68,8 +68,7 @@ def _outcomes() -> dict[str, str]:
 REASONS = _outcomes()
 # SpamTextCheck's wording belongs to the spam-model work (issue 12, helper C2): it says both
 # "nothing to change" and "send it again". Strict, so the fix shows here as an XPASS.
-MIXED = pytest.mark.xfail(strict=True, reason="spam.content asks and waits at once")
-KEYS = [pytest.param(k, marks=MIXED) if k.startswith("spam.content") else k for k in REASONS]
+KEYS = list(REASONS)
 # Field names and the `field: message` shape of the intake's errors have no place here.
 INTERNAL = re.compile(r"^[\w-]+:|\b(request|reply_to|content-type|blog_url|form_token)\b")
 # What asking for a correction sounds like, and what only the page may say once.
