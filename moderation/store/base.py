@@ -17,7 +17,7 @@ from ..model import Action, AuditEntry, Comment, Copy, Review, Status, Submissio
 
 if TYPE_CHECKING:
     from .emaillinks import UsedLink
-    from .imports import ImportRow
+    from .imports import ImportedFilter, ImportRow
     from .reconcile import Reconciliation
     from .subscriptions import Compose as SubscriptionMail
     from .subscriptions import Limit, Subscription
@@ -65,12 +65,19 @@ class Store(Protocol):
         article: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        *,
+        imported: ImportedFilter | None = None,
     ) -> list[Comment]:
-        """One page of the moderation queue, newest first; of one status or of several."""
+        """One page of the moderation queue, newest first; of one status or of several;
+        `imported`: only comments `moderate import` brought (of one source, failing checks)."""
         ...
 
     def count(
-        self, status: Status | Collection[Status] | None = None, article: str | None = None
+        self,
+        status: Status | Collection[Status] | None = None,
+        article: str | None = None,
+        *,
+        imported: ImportedFilter | None = None,
     ) -> int:
         """How many comments `queue` would list without paging."""
         ...
@@ -364,6 +371,10 @@ class Store(Protocol):
     ) -> list[Comment]:
         """The comments `moderate import` brought (from one source, of one status), by id: so
         moderators can find the old ones that break today's policy."""
+        ...
+
+    def import_sources(self) -> dict[str, int]:
+        """How many comments each source's imports brought (and are still here), by source."""
         ...
 
     def link_imported_replies(self, source: str) -> list[int]:

@@ -35,6 +35,28 @@ class ImportRow:
     record: str  # the approval or queue record: "imported from wordpress on 2026-12-04"
 
 
+@dataclass(frozen=True)
+class ImportedFilter:
+    """A queue listing's filter on imported comments: from one source (None: any) and, with
+    `failing`, only those whose recorded checks fail the policy they were imported under:
+    the old comments a moderator may want to unpublish."""
+
+    source: str | None = None
+    failing: bool = False
+
+    def clause(self) -> tuple[str, list[object]]:
+        """A WHERE fragment on `comments` and its parameters, from fixed text only."""
+        sql = "id IN (SELECT comment_id FROM imported_comments"
+        params: list[object] = []
+        if self.source is not None:
+            sql += " WHERE source = ?"
+            params.append(self.source)
+        sql += ")"
+        if self.failing:  # the review's worst verdict, stored with it (`Review.as_dict`)
+            sql += " AND json_extract(review, '$.verdict') != 'pass'"
+        return sql, params
+
+
 def known(db: sqlite3.Connection, source: str) -> set[str]:
     """The original ids already imported from this source."""
     rows = db.execute("SELECT original_id FROM imported_comments WHERE source = ?", (source,))
@@ -135,6 +157,14 @@ class SQLiteImports(SQLiteDatabase):
     ) -> list[Comment]:
         with self._connection() as db:
             return imported(db, source, status)
+
+    def import_sources(self) -> dict[str, int]:
+        with self._connection() as db:
+            rows = db.execute(
+                "SELECT source, count(comment_id) FROM imported_comments"
+                " WHERE comment_id IS NOT NULL GROUP BY source ORDER BY source"
+            ).fetchall()
+        return dict(rows)
 
     def link_imported_replies(self, source: str) -> list[int]:
         with self._write() as db:

@@ -37,7 +37,7 @@ from .database import SQLiteDatabase, utc_now
 from .edits import SQLiteEdits
 from .emaillinks import SQLiteEmailLinks
 from .exchange import SQLiteExchange
-from .imports import SQLiteImports
+from .imports import ImportedFilter, SQLiteImports
 from .jobs import SQLiteJobs
 from .limits import SQLiteLimits
 from .mentions import SQLiteMentions
@@ -152,8 +152,10 @@ class SQLiteStore(
         article: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        *,
+        imported: ImportedFilter | None = None,
     ) -> list[Comment]:
-        where, params = _filters(status, article)
+        where, params = _filters(status, article, imported)
         with self._connection() as db:
             rows = db.execute(
                 f"SELECT * FROM comments {where} ORDER BY created_at DESC, id DESC"
@@ -163,9 +165,13 @@ class SQLiteStore(
         return [comment_from_row(row) for row in rows]
 
     def count(
-        self, status: Status | Collection[Status] | None = None, article: str | None = None
+        self,
+        status: Status | Collection[Status] | None = None,
+        article: str | None = None,
+        *,
+        imported: ImportedFilter | None = None,
     ) -> int:
-        where, params = _filters(status, article)
+        where, params = _filters(status, article, imported)
         with self._connection() as db:
             return db.execute(f"SELECT count(*) FROM comments {where}", params).fetchall()[0][0]
 
@@ -258,7 +264,9 @@ class SQLiteStore(
 
 
 def _filters(
-    status: Status | Collection[Status] | None, article: str | None
+    status: Status | Collection[Status] | None,
+    article: str | None,
+    imported: ImportedFilter | None = None,
 ) -> tuple[str, list[object]]:
     """The WHERE clause of a queue listing, built from fixed fragments only."""
     clauses: list[str] = []
@@ -270,4 +278,8 @@ def _filters(
     if article is not None:
         clauses.append("article = ?")
         params.append(article)
+    if imported is not None:
+        clause, more = imported.clause()
+        clauses.append(clause)
+        params.extend(more)
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -23,18 +22,17 @@ from starlette.routing import Route
 
 from ..articles import Article
 from ..errors import CommentNotFound, IllegalTransition, StaleDecision, Unpublishable
-from ..model import TRANSITIONS, Action, AuditEntry, Comment, Status
+from ..model import TRANSITIONS, Action, AuditEntry, Comment
 from ..sanitize import render
 from ..service import CommentService
 from ..settings import Settings
 from ..store.base import ModeratorSession
 from .auth import HOME, LOGIN, Auth, Done, Page
 from .presets import PRESET_REASONS, presets_for
+from .queuefilters import QueueFilters, import_options, status_options
 
 PAGE_SIZE = 25
 MAX_ID = 2**63 - 1  # SQLite's largest integer: a longer number names no comment
-OPEN = (Status.PENDING, Status.HELD)
-STATUS_FILTERS = {"open": OPEN, **{s.value: (s,) for s in Status}, "all": None}
 # What a moderator may do from the page, in the order the buttons appear.
 ACTIONS = (Action.APPROVE, Action.REJECT, Action.SPAM, Action.HAM, Action.UNPUBLISH)
 DONE = {
@@ -44,7 +42,7 @@ DONE = {
     Action.HAM: "marked as not spam (pending again)",
     Action.UNPUBLISH: "unpublished",
 }
-STATUS_NAMES = {"open": "Waiting (pending and held)", "all": "All"}
+BULK_ACTIONS = (Action.APPROVE, Action.REJECT, Action.UNPUBLISH)
 NO_VERSION = "the form does not say which version of the comment you read; reload the page."
 
 
@@ -76,42 +74,36 @@ def card(service: CommentService, settings: Settings, comment: Comment) -> Card:
 
 
 async def queue_page(request: Request, session: ModeratorSession) -> Page:
-    """The comments waiting (or any status), newest first, a page at a time."""
+    """The comments waiting (or any status, article, origin), newest first, a page at a time."""
     state = request.app.state
-    params = request.query_params
-    status = params.get("status", "open")
-    status = status if status in STATUS_FILTERS else "open"
-    article = params.get("article", "")
-    number = params.get("page", "")
-    page = max(1, int(number)) if number.isdecimal() and len(number) < 7 else 1
 
-    def load() -> tuple[list[Card], int, dict[str, int]]:
+    def load() -> tuple[QueueFilters, list[Card], int, dict[str, int], dict[str, int]]:
         store = state.service.store
-        statuses, slug = STATUS_FILTERS[status], article or None
-        total = store.count(statuses, slug)
-        comments = store.queue(statuses, slug, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+        sources = store.import_sources()
+        filters = QueueFilters.from_query(request.query_params, sources)
+        listing = (filters.statuses, filters.article or None)
+        total = store.count(*listing, imported=filters.origin)
+        offset = (filters.page - 1) * PAGE_SIZE
+        comments = store.queue(*listing, PAGE_SIZE, offset, imported=filters.origin)
         cards = [card(state.service, state.settings, c) for c in comments]
-        return cards, total, store.stats()
+        return filters, cards, total, store.stats(), sources
 
-    cards, total, counts = await run_in_threadpool(load)
-    filters = {"status": status, "article": article}
-    status_options = [
-        (value, STATUS_NAMES.get(value, value.capitalize()), _count(counts, value))
-        for value in STATUS_FILTERS
-    ]
-    pages = max(1, -(-total // PAGE_SIZE))
+    filters, cards, total, counts, sources = await run_in_threadpool(load)
+    page, pages = filters.page, max(1, -(-total // PAGE_SIZE))
     return Page(
         "queue.html",
         {
             "cards": cards,
             "total": total,
             "filters": filters,
-            "status_options": status_options,
+            "status_options": status_options(counts),
+            "import_options": import_options(sources),
+            "can_unpublish": any(Action.UNPUBLISH in c.actions for c in cards),
             "articles": sorted(state.service.articles.articles().values(), key=_title),
             "page": page,
             "pages": pages,
-            "prev_url": _queue_url(filters, page - 1) if page > 1 else "",
-            "next_url": _queue_url(filters, page + 1) if page < pages else "",
+            "prev_url": filters.url(page - 1) if page > 1 else "",
+            "next_url": filters.url(page + 1) if page < pages else "",
             "presets": PRESET_REASONS,
         },
     )
@@ -188,12 +180,15 @@ def _renumbered(asked: int, published: int) -> str:
 
 
 async def bulk(request: Request, session: ModeratorSession, form: FormData) -> Done:
-    """Approve or reject the ticked comments; each is decided on its own, as from its buttons."""
+    """Approve, reject or unpublish the ticked comments; each is decided on its own, as from
+    its buttons."""
     back = _field(form, "next") or HOME
-    action = _action(_field(form, "action"), (Action.APPROVE, Action.REJECT))
+    action = _action(_field(form, "action"), BULK_ACTIONS)
     ids = _ticked(form)
     if action is None or not ids:
-        return Done(back, "Tick at least one comment, then choose Approve or Reject.", ok=False)
+        return Done(
+            back, "Tick at least one comment, then choose Approve, Reject or Unpublish.", ok=False
+        )
     reason = _reason(form)
     if action is Action.REJECT and not reason:
         return Done(back, "Choose or write a reason to reject the ticked comments.", ok=False)
@@ -252,15 +247,6 @@ def _known(comment_id: int) -> int:
     if comment_id > MAX_ID:
         raise CommentNotFound(f"no comment with id {comment_id}")
     return comment_id
-
-
-def _queue_url(filters: dict[str, str], page: int) -> str:
-    return f"{HOME}?{urlencode({**filters, 'page': page})}"
-
-
-def _count(counts: dict[str, int], value: str) -> int:
-    statuses = STATUS_FILTERS[value]
-    return sum(counts[s.value] for s in statuses) if statuses else sum(counts.values())
 
 
 def _title(article: Article) -> str:
