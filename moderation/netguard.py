@@ -67,6 +67,11 @@ class FetchResult:
     body: bytes
     redirects: list[str] = field(default_factory=list)
     truncated: bool = False
+    headers: list[tuple[str, str]] = field(default_factory=list)  # the last hop's, lower-case
+
+    def header_values(self, name: str) -> list[str]:
+        """Every value of a header the last hop sent (`Link` may come more than once)."""
+        return [value for key, value in self.headers if key == name.lower()]
 
 
 def system_resolver(host: str, port: int) -> list[str]:
@@ -168,6 +173,19 @@ class _Hop:
     location: str | None = None
     body: bytes = b""
     truncated: bool = False
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+# How a hop asks: method, form fields (a POST's body) and the Accept header.
+_Request = tuple[str, dict[str, str] | None, str]
+_GET: _Request = ("GET", None, "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1")
+
+
+def _result(url: str, final_url: str, hop: _Hop, redirects: list[str]) -> FetchResult:
+    return FetchResult(
+        url, final_url, hop.status, hop.content_type, hop.body, redirects, hop.truncated,
+        headers=list(hop.headers),
+    )  # fmt: skip
 
 
 class NetGuard:
@@ -212,9 +230,7 @@ class NetGuard:
         while True:
             hop = self._get(self._target(current), deadline)
             if hop.location is None:
-                return FetchResult(
-                    url, current, hop.status, hop.content_type, hop.body, redirects, hop.truncated
-                )
+                return _result(url, current, hop, redirects)
             if len(redirects) >= self.max_redirects:
                 raise FetchRefused(
                     "link.too-many-redirects",
@@ -223,6 +239,13 @@ class NetGuard:
                 )
             current = urljoin(current, hop.location)
             redirects.append(current)
+
+    def post(self, url: str, form: dict[str, str], accept: str = "application/json") -> FetchResult:
+        """POST a form to `url` with the same checks as a GET; a redirect is not followed
+        (the form would be sent again elsewhere), it is the answer."""
+        deadline = time.monotonic() + self.timeout
+        hop = self._get(self._target(url), deadline, ("POST", form, accept))
+        return _result(url, url, hop, [])
 
     def _target(self, url: str) -> _Target:
         """Parse and check one hop, resolve its host once, and check every address."""
@@ -274,7 +297,7 @@ class NetGuard:
             raise FetchFailed("link.unreachable", f"{host} resolved to no address", url)
         return addresses
 
-    def _get(self, target: _Target, deadline: float) -> _Hop:
+    def _get(self, target: _Target, deadline: float, request: _Request = _GET) -> _Hop:
         """Try each checked address in turn; only a failure to connect moves on to the next."""
         failures: list[str] = []
         for address in target.addresses:
@@ -282,7 +305,8 @@ class NetGuard:
             if remaining <= 0:
                 break
             try:
-                return self._get_from(address, target, deadline, min(self.timeout, remaining))
+                timeout = min(self.timeout, remaining)
+                return self._get_from(address, target, deadline, timeout, request)
             except (httpx.ConnectError, httpx.ConnectTimeout) as error:
                 failures.append(f"{address}: {type(error).__name__} {error}".strip())
             except (httpx.HTTPError, httpx.InvalidURL, OSError) as error:
@@ -294,11 +318,14 @@ class NetGuard:
         reason = "; ".join(failures) or "the time allowed ran out"
         raise FetchFailed("link.unreachable", f"{target.url} did not answer: {reason}", target.url)
 
-    def _get_from(self, address: str, target: _Target, deadline: float, timeout: float) -> _Hop:
+    def _get_from(
+        self, address: str, target: _Target, deadline: float, timeout: float, request: _Request
+    ) -> _Hop:
+        method, form, accept = request
         headers = {
             "Host": target.host_header,
             "User-Agent": USER_AGENT,
-            "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
+            "Accept": accept,
             "Accept-Encoding": "identity",
         }
         # trust_env=False: a proxy would resolve the name again and undo the pinning.
@@ -310,18 +337,22 @@ class NetGuard:
                 follow_redirects=False,
             ) as client,
             client.stream(
-                "GET",
+                method,
                 target.url_for(address),
                 headers=headers,
+                data=form,
                 extensions={"sni_hostname": target.host},
             ) as response,
         ):
             content_type = response.headers.get("content-type", "")
             location = response.headers.get("location")
-            if response.status_code in _REDIRECTS and location:
-                return _Hop(response.status_code, content_type, location=location)
+            sent = tuple((k.lower(), v) for k, v in response.headers.multi_items())
+            if response.status_code in _REDIRECTS and location and method == "GET":
+                return _Hop(response.status_code, content_type, location=location, headers=sent)
             body, truncated = self._read(response, target, deadline)
-            return _Hop(response.status_code, content_type, body=body, truncated=truncated)
+            return _Hop(
+                response.status_code, content_type, body=body, truncated=truncated, headers=sent
+            )
 
     def _read(
         self, response: httpx.Response, target: _Target, deadline: float

@@ -22,7 +22,7 @@ from .errors import (
 from .feedback import akismet_report
 from .jobs.model import Job
 from .jobs.runner import JobRunner
-from .model import TRANSITIONS, Action, Comment, Review, Status, Submission
+from .model import TRANSITIONS, Action, CheckResult, Comment, Review, Status, Submission
 from .notify import Notifier
 from .policy import Policy
 from .policy.akismet_check import AkismetCheck
@@ -69,11 +69,17 @@ class CommentService:
             self.jobs.close()
         self.publisher.close()
 
-    def submit(self, submission: Submission) -> Comment:
-        """Check and queue a new comment; committed before this returns."""
+    def submit(self, submission: Submission, proven: CheckResult | None = None) -> Comment:
+        """Check and queue a new comment; committed before this returns.
+
+        :param proven: what the web layer established about the commenter beyond the policy
+            (they signed in with their blog), added to the review.
+        """
         self.validate_target(submission)
         recorded: list[Job] = []
         review = self.policy.run(submission)
+        if proven is not None:
+            review = replace(review, results=(*review.results, proven))
         trusted = self.trust.reason(submission, review) if self.trust is not None else ""
         # A trusted comment is approved next: the moderators hear only if that fails.
         compose = _nothing if trusted else self.notifier.new_comment

@@ -165,14 +165,34 @@ def verified(name: str, where: str) -> Outcome:
     return Outcome(Verdict.PASS, "ownership.verified", "", detail)
 
 
+def signed_in(name: str, blog: str) -> Outcome:
+    """The outcome of a commenter who signed in with their blog (IndieAuth): it is theirs."""
+    detail = f"verified: {name} signed in with the blog {blog} (IndieAuth)"
+    return Outcome(Verdict.PASS, "ownership.indieauth", "", detail)
+
+
 _VERIFIED = re.compile(r"verified: the blog names (.+) as its author \(")
+_SIGNED_IN = re.compile(r"verified: (.+) signed in with the blog (\S+) \(IndieAuth\)$")
 
 
 def verified_author(review: Review) -> str:
-    """The name the commenter's blog gives for its author, when the review found it theirs."""
+    """The name the commenter's blog gives for its author, when the review found it theirs;
+    for a commenter who signed in with the blog, the name they gave."""
     for result in review.results:
-        if result.outcome.code == "ownership.verified":
-            found = _VERIFIED.match(result.outcome.detail)
+        pattern = {"ownership.verified": _VERIFIED, "ownership.indieauth": _SIGNED_IN}.get(
+            result.outcome.code
+        )
+        found = pattern.match(result.outcome.detail) if pattern else None
+        if found:
+            return found.group(1)
+    return ""
+
+
+def signed_in_blog(review: Review) -> str:
+    """The blog the commenter signed in with (IndieAuth), or ""."""
+    for result in review.results:
+        if result.outcome.code == "ownership.indieauth":
+            found = _SIGNED_IN.match(result.outcome.detail)
             if found:
-                return found.group(1)
+                return found.group(2)
     return ""

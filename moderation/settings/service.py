@@ -198,6 +198,17 @@ SERVICE_SETTINGS: tuple[Setting, ...] = (
         " none advertised, and the service refuses Webmentions.",
     ),
     Setting(
+        "COMMENTS_INDIEAUTH_URL",
+        "/indieauth/start",
+        'Where the form\'s "Sign in with your blog" button posts (IndieAuth; absolute when the'
+        " service has another origin); empty: no button, and the service refuses sign-ins.",
+    ),
+    Setting(
+        "COMMENTS_INDIEAUTH_PROOF_AGE",
+        7200,
+        "Seconds after signing in with their blog within which a commenter may send the comment.",
+    ),
+    Setting(
         "COMMENTS_WEBMENTION_TIMEOUT",
         5.0,
         "Seconds allowed for each request when the service fetches a Webmention's source.",

@@ -24,6 +24,7 @@ from starlette.templating import Jinja2Templates
 
 from ..errors import CommentNotFound, IllegalTransition, InvalidSubmission
 from ..formtoken import FormTokens
+from ..indieauth import routes as indieauth
 from ..service import CommentService
 from ..settings import Settings
 from ..webmention import receiver as webmention
@@ -55,6 +56,7 @@ def create_app(
         Route("/healthz", health, methods=["GET"]),
         Route("/webmention", webmention.receive, methods=["POST"]),
         Route("/webmention/{token}", webmention.status, methods=["GET"]),
+        *indieauth.routes(),
         Route(f"{moderate.HOME}/", moderator_home, methods=["GET"]),
         *moderate.routes(production=production),
         *outbox.routes(production=production),
@@ -89,6 +91,7 @@ def create_app(
     state.service = service
     secret = secret_key(settings)
     state.tokens = FormTokens(secret, settings["COMMENTS_FORM_MAX_AGE"])
+    indieauth.install(state, settings, secret, service.store.use_form_nonce)
     # Limits live in the database every worker shares, keyed by an HMAC of the address.
     state.address_keys = AddressKeys(secret)
     state.limiter = RateLimiter(

@@ -37,6 +37,7 @@ LABELS = {
     "body": "Your comment",
     "reply_to": "The comment you reply to",
     "token": "The form's security token",
+    "indieauth": "Your sign-in with your blog",
 }
 _UNREADABLE = "Your comment could not be read"
 _TICKED = frozenset({"yes", "on", "1", "true"})  # a ticked box, as forms and scripts send it
@@ -248,15 +249,22 @@ def _email(value: str) -> str:
 
 async def parse_submission(request: Request) -> Submission:
     """Rate limit, then the request's fields as a `Submission` (or a 4xx naming the field)."""
+    submission, _ = await parse_submission_fields(request)
+    return submission
+
+
+async def parse_submission_fields(request: Request) -> tuple[Submission, dict[str, str]]:
+    """`parse_submission`, with every field as sent (the sign-in proof is not a Submission's)."""
     state = request.app.state
     ip = state.client_address.of(request)
     wait = await state.limiter.retry_after(ip)
     if wait:
         raise RateLimited(wait)
     fields = await read_fields(request, state.max_request_bytes)
-    return submission_from(
+    submission = submission_from(
         fields,
         ip=ip,
         user_agent=request.headers.get("user-agent", ""),
         referrer=request.headers.get("referer", ""),
     )
+    return submission, fields

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from ..model import Comment
+from ..indieauth.proof import FIELD
+from ..indieauth.routes import checked_proof
+from ..model import CheckResult, Comment
+from ..policy.ownership import signed_in
 from .dispatch import run_service
-from .forms import parse_submission, wants_json
+from .forms import parse_submission_fields, wants_json
 from .status import describe
 
 
 async def submit(request: Request) -> Response:
-    """Queue a comment; the answer comes only after it is committed."""
-    submission = await parse_submission(request)
-    comment = await run_service(request, request.app.state.service.submit, submission)
+    """Queue a comment; the answer comes only after it is committed. A commenter who signed in
+    with their blog sends its proof: checked here, recorded in the comment's review."""
+    submission, fields = await parse_submission_fields(request)
+    proven = None
+    if proof := fields.get(FIELD, "").strip():
+        blog = checked_proof(request, proof, submission.blog_url)
+        proven = CheckResult("ownership", signed_in(submission.name, blog))
+    submit_comment = partial(request.app.state.service.submit, proven=proven)
+    comment = await run_service(request, submit_comment, submission)
     return answer(request, comment)
 
 

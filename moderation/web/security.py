@@ -128,4 +128,4 @@ class SecurityHeaders:
 
 
 def _is_service_path(path: str) -> bool:
-    return path.startswith(("/api/", "/comments/", "/moderate"))
+    return path.startswith(("/api/", "/comments/", "/moderate", "/indieauth/"))

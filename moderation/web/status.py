@@ -8,6 +8,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from ..model import Comment, Status
 from ..policy.guidance import guidance
+from ..policy.ownership import signed_in_blog
 from ..sanitize import render
 from .dispatch import run_service
 from .forms import parse_submission
@@ -61,6 +62,7 @@ def describe(comment: Comment) -> dict[str, object]:
         "reasons": [p["reason"] for p in problems],
         "problems": problems,
         "can_correct": comment.status is Status.HELD and not waiting,
+        "signed_in_blog": signed_in_blog(comment.review),  # "" unless they signed in with it
     }
 
 
