@@ -70,7 +70,7 @@
 
   // A reason about one field is shown under that field too, and the field says so to screen
   // readers (aria-invalid, aria-describedby), so nobody has to match the summary to the form.
-  var FIELDS = { name: "name", url: "url", email: "email", body: "body" };
+  var FIELDS = { name: "name", url: "url", email: "email", body: "body", indieauth: "url" };
   var marked = [];
   function clearFieldReasons() {
     marked.forEach(function (entry) {
@@ -122,6 +122,49 @@
     }
   }
 
+  // "Sign in with your blog" (IndieAuth): the browser goes to the blog's server and back.
+  // What the reader wrote waits in this tab's sessionStorage; the service's proof comes back
+  // in the address's fragment (never sent to a server) and rides in the form's hidden field.
+  var signIn = document.getElementById("comment-signin");
+  var signInRow = form.querySelector(".comment-signin");
+  var DRAFT = "comment-draft:" + (form.dataset.article || "");
+  var KEPT = ["name", "url", "email", "body", "reply_to"];
+  function signInSays(text) {
+    var status = signInRow.querySelector(".comment-signin__status");
+    status.textContent = text;
+  }
+  if (signIn && signInRow && form.elements.indieauth && window.sessionStorage) {
+    signInRow.hidden = false;
+    signInRow.querySelector("button").addEventListener("click", function () {
+      clearFieldReasons();
+      if (!form.elements.url.value.trim()) {
+        var url = markField("url", "Enter your blog's address first, then sign in with it.");
+        if (url) url.focus();
+        return;
+      }
+      var draft = {};
+      KEPT.forEach(function (key) { draft[key] = form.elements[key].value; });
+      sessionStorage.setItem(DRAFT, JSON.stringify(draft));
+      signIn.elements.url.value = form.elements.url.value.trim();
+      signIn.elements.return.value = window.location.href.split("#")[0];
+      signIn.submit();
+    });
+    // Back from the blog's server, signed in or not: what was written comes back first.
+    var saved = JSON.parse(sessionStorage.getItem(DRAFT) || "null");
+    if (saved) {
+      KEPT.forEach(function (key) { if (saved[key]) form.elements[key].value = saved[key]; });
+      setReplyTo(saved.reply_to || "");
+      sessionStorage.removeItem(DRAFT);
+    }
+    var back = new URLSearchParams(window.location.hash.slice(1));
+    if (back.get("indieauth")) {
+      form.elements.indieauth.value = back.get("indieauth");
+      signInSays("✓ Signed in as " + back.get("blog") + ": your comment will be marked as from your blog.");
+      history.replaceState(null, "", window.location.pathname + window.location.search + "#comment-form");
+      form.elements.body.focus();
+    }
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var data = {};
@@ -147,6 +190,10 @@
         clearFieldReasons();
         if (!answer.ok) {
           show("error", "Your comment was not sent: " + (body.error || "please try again."), [], null);
+          if (body.field === "indieauth") {  // the sign-in no longer holds: send without it
+            form.elements.indieauth.value = "";
+            signInSays("Not signed in: send your comment as it is, or sign in again.");
+          }
           var refused = markField(body.field, body.error || "");
           if (refused) refused.focus();
           return;
