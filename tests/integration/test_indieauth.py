@@ -16,7 +16,10 @@ from moderation.errors import InvalidSubmission
 from moderation.indieauth.discovery import DiscoveryFailed, discover, link_header_rels
 from moderation.indieauth.flow import Client, SignIn, SignInRefused, code_challenge
 from moderation.indieauth.proof import ProofTokens
+from moderation.model import CheckResult, Review, Submission
 from moderation.netguard import NetGuard
+from moderation.policy.ownership import signed_in, signed_in_blog, verified_author
+from moderation.policy.trust import Trust
 
 pytestmark = pytest.mark.slow
 CLIENT = Client("https://blog.example/", "https://blog.example/indieauth/callback")
@@ -162,3 +165,14 @@ def test_proof_names_the_blog_it_was_issued_for() -> None:
         proofs.blog_for(token + "x", "https://juli.test/")
     with pytest.raises(InvalidSubmission, match="older than"):
         ProofTokens("secret", -1).blog_for(token, "https://juli.test/")
+
+
+def test_a_signed_in_comment_counts_as_verified_for_the_badge_and_trust() -> None:
+    review = Review((CheckResult("ownership", signed_in("Juli Ramírez", "https://juli.test/")),))
+    assert (verified_author(review), signed_in_blog(review)) == (
+        "Juli Ramírez",
+        "https://juli.test/",
+    )
+    assert Trust.from_setting(["verified-blog"], lambda submission: None).reason(
+        Submission("a", "Juli Ramírez", "https://juli.test/", "hi"), review
+    )
