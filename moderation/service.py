@@ -20,6 +20,7 @@ from .errors import (
     Unpublishable,
 )
 from .feedback import akismet_report
+from .indieauth.review import keep_sign_in
 from .jobs.model import Job
 from .jobs.runner import JobRunner
 from .model import TRANSITIONS, Action, CheckResult, Comment, Review, Status, Submission
@@ -121,9 +122,8 @@ class CommentService:
         )
         recorded: list[Job] = []
         follow_up = _keeping(self.notifier.new_comment, recorded)
-        comment = self.store.resubmit(
-            token, corrected, self.policy.run(corrected), follow_up=follow_up
-        )
+        review = keep_sign_in(original.review, self.policy.run(corrected), corrected)
+        comment = self.store.resubmit(token, corrected, review, follow_up=follow_up)
         self._wake_for(recorded)
         return comment
 
@@ -211,8 +211,11 @@ class CommentService:
         return self.store.recheck(comment_id, self.review_again(comment))
 
     def review_again(self, comment: Comment) -> Review:
-        """Today's policy on a stored comment (a Webmention keeps its source's results)."""
-        return carry_over(comment.review, self.policy.run(comment.submission()))
+        """Today's policy on a stored comment (a Webmention keeps its source's results, a
+        commenter who signed in with their blog keeps that)."""
+        submission = comment.submission()
+        today = carry_over(comment.review, self.policy.run(submission))
+        return keep_sign_in(comment.review, today, submission)
 
     def validate_target(self, submission: Submission) -> None:
         """An existing article, and a published comment there to reply to, if any."""

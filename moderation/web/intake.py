@@ -8,9 +8,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from ..indieauth.proof import FIELD
+from ..indieauth.review import sign_in_result
 from ..indieauth.routes import checked_proof
-from ..model import CheckResult, Comment
-from ..policy.ownership import signed_in
+from ..model import Comment
 from .dispatch import run_service
 from .forms import parse_submission_fields, wants_json
 from .status import describe
@@ -23,7 +23,7 @@ async def submit(request: Request) -> Response:
     proven = None
     if proof := fields.get(FIELD, "").strip():
         blog = checked_proof(request, proof, submission.blog_url)
-        proven = CheckResult("ownership", signed_in(submission.name, blog))
+        proven = sign_in_result(submission.name, blog)
     submit_comment = partial(request.app.state.service.submit, proven=proven)
     comment = await run_service(request, submit_comment, submission)
     return answer(request, comment)

@@ -20,6 +20,7 @@ from moderation.model import CheckResult, Review, Submission
 from moderation.netguard import NetGuard
 from moderation.policy.ownership import signed_in, signed_in_blog, verified_author
 from moderation.policy.trust import Trust
+from moderation.wiring import secret_key
 
 pytestmark = pytest.mark.slow
 CLIENT = Client("https://blog.example/", "https://blog.example/indieauth/callback")
@@ -176,3 +177,58 @@ def test_a_signed_in_comment_counts_as_verified_for_the_badge_and_trust() -> Non
     assert Trust.from_setting(["verified-blog"], lambda submission: None).reason(
         Submission("a", "Juli Ramírez", "https://juli.test/", "hi"), review
     )
+
+
+def proof_for(live, blog: str) -> str:
+    return ProofTokens(secret_key(live.settings), 7200).issue(blog)
+
+
+def test_intake_records_the_sign_in_and_a_correction_keeps_it(live_server) -> None:
+    blog = "https://juli.example/"
+    fields = {
+        "article": "coffee-meal-beer-rule",
+        "name": "JULI RAMIREZ",  # shouting: held, and the commenter corrects it
+        "url": "https://juli.example/",
+        "body": "I tried the coffee rule at a meetup last week; the follow-ups felt natural.",
+        "indieauth": proof_for(live_server, blog),
+    }
+    answer = httpx.post(f"{live_server.url}/api/comments", json=fields, timeout=10).json()
+    assert (answer["status"], answer["can_correct"]) == ("held", True)
+    [held] = live_server.service.store.queue()
+    assert signed_in_blog(held.review) == blog
+    correction = {**fields, "name": "Juli Ramirez", "indieauth": ""}
+    corrected = httpx.post(
+        live_server.url + answer["status_url"].replace("/comments/", "/api/comments/"),
+        json=correction,
+        timeout=10,
+    )
+    assert corrected.status_code == 202, corrected.text
+    comment = live_server.service.store.get(held.id)
+    assert verified_author(comment.review) == "Juli Ramirez"  # the corrected name
+    assert signed_in_blog(live_server.service.review_again(comment)) == blog  # and a re-check
+    page = httpx.get(live_server.url + answer["status_url"], timeout=10).text
+    assert f"Your blog was verified: you signed in with {blog}" in page
+
+
+@pytest.mark.parametrize(
+    ("proof", "message"),
+    [
+        ("forged", "could not be checked"),
+        ("other-blog", "but the comment names the blog https://juli.example/"),
+    ],
+)
+def test_intake_refuses_a_bad_proof_and_saves_nothing(
+    live_server, proof: str, message: str
+) -> None:
+    token = proof_for(live_server, "https://other.example/") if proof == "other-blog" else proof
+    fields = {
+        "article": "coffee-meal-beer-rule",
+        "name": "Juli Ramirez",
+        "url": "https://juli.example/",
+        "body": "I tried the coffee rule at a meetup last week.",
+        "indieauth": token,
+    }
+    response = httpx.post(f"{live_server.url}/api/comments", json=fields, timeout=10)
+    assert (response.status_code, response.json()["field"]) == (400, "indieauth")
+    assert message in response.json()["error"]
+    assert live_server.service.store.queue() == []
