@@ -51,6 +51,8 @@ def client_for(request: Request) -> Client:
     name them."""
     settings = request.app.state.settings
     here = str(request.base_url).rstrip("/")
+    if urlsplit(settings.site_origin).netloc == request.url.netloc:
+        here = settings.site_origin  # behind the proxy: the site's https, not the proxy's http
     service = settings["COMMENTS_SERVICE_URL"].rstrip("/") or here
     return Client(f"{settings.site_origin or here}/", f"{service}{CALLBACK}")
 
@@ -96,7 +98,7 @@ async def start(request: Request) -> Response:
         cookie,
         max_age=state.indieauth.max_age,
         path=CALLBACK,
-        secure=request.url.scheme == "https",
+        secure=client_for(request).redirect_uri.startswith("https:"),
         httponly=True,
         samesite="lax",  # sent on the top-level GET back from the blog's server, not on posts
     )

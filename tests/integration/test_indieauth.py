@@ -6,20 +6,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
 from indieauth_server import AuthServer, guard_for, s256, serving_auth_server
+from starlette.requests import Request
 
 from moderation.errors import InvalidSubmission
 from moderation.indieauth.discovery import DiscoveryFailed, discover, link_header_rels
 from moderation.indieauth.flow import Client, SignIn, SignInRefused, code_challenge
 from moderation.indieauth.proof import ProofTokens
+from moderation.indieauth.routes import client_for
 from moderation.model import CheckResult, Review, Submission
 from moderation.netguard import NetGuard
 from moderation.policy.ownership import signed_in, signed_in_blog, verified_author
 from moderation.policy.trust import Trust
+from moderation.settings import Settings
 from moderation.wiring import secret_key
 
 pytestmark = pytest.mark.slow
@@ -232,3 +236,21 @@ def test_intake_refuses_a_bad_proof_and_saves_nothing(
     assert (response.status_code, response.json()["field"]) == (400, "indieauth")
     assert message in response.json()["error"]
     assert live_server.service.store.queue() == []
+
+
+@pytest.mark.parametrize(
+    ("host", "service_url", "expected"),
+    [
+        # Behind the proxy the service sees http; the site's own address says https.
+        ("blog.example", "", "https://blog.example/indieauth/callback"),
+        ("127.0.0.1:8123", "", "http://127.0.0.1:8123/indieauth/callback"),
+        ("blog.example", "https://comments.example", "https://comments.example/indieauth/callback"),
+    ],
+)
+def test_redirect_uri_is_the_public_address(host: str, service_url: str, expected: str) -> None:
+    settings = Settings({"SITEURL": "https://blog.example", "COMMENTS_SERVICE_URL": service_url})
+    app = SimpleNamespace(state=SimpleNamespace(settings=settings))
+    scope = {"type": "http", "scheme": "http", "path": "/indieauth/start", "query_string": b"",
+             "headers": [(b"host", host.encode())], "app": app}  # fmt: skip
+    client = client_for(Request(scope))
+    assert (client.client_id, client.redirect_uri) == ("https://blog.example/", expected)
