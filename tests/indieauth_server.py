@@ -52,7 +52,8 @@ class AuthServer:
     grants: dict[str, Grant] = field(default_factory=dict)
 
     def url(self, path: str = "/", host: str = "juli.test") -> str:
-        return f"http://{host}:{self.port}{path}"
+        port = "" if self.port == 80 else f":{self.port}"
+        return f"http://{host}{port}{path}"
 
 
 def s256(verifier: str) -> str:
@@ -172,17 +173,18 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, auth: AuthServer) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, auth: AuthServer, port: int) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
         self.auth = auth
         auth.port = self.server_address[1]
 
 
 @contextmanager
-def serving_auth_server() -> Iterator[AuthServer]:
-    """The blog and its IndieAuth server, serving on a thread until the block ends."""
+def serving_auth_server(port: int = 0) -> Iterator[AuthServer]:
+    """The blog and its IndieAuth server, serving on a thread until the block ends; on a free
+    port unless told (the screenshots use 80, so the blog's address has none)."""
     auth = AuthServer()
-    server = _Server(auth)
+    server = _Server(auth, port)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:
