@@ -59,6 +59,8 @@ def client_for(request: Request) -> Client:
 
 def _return_address(request: Request, typed: str) -> str:
     """Where to bring the commenter back: a page of this site only, without its fragment."""
+    if "\\" in typed or not typed.isprintable():
+        return "/"  # browsers read "/\\evil.example" as "//evil.example": another site
     parts = urlsplit(typed.strip())
     ours = {
         urlsplit(str(request.base_url)).netloc,

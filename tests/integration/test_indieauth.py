@@ -18,7 +18,7 @@ from moderation.errors import InvalidSubmission
 from moderation.indieauth.discovery import DiscoveryFailed, discover, link_header_rels
 from moderation.indieauth.flow import Client, SignIn, SignInRefused, code_challenge
 from moderation.indieauth.proof import ProofTokens
-from moderation.indieauth.routes import client_for
+from moderation.indieauth.routes import _return_address, client_for
 from moderation.model import CheckResult, Review, Submission
 from moderation.netguard import NetGuard
 from moderation.policy.ownership import signed_in, signed_in_blog, verified_author
@@ -254,3 +254,23 @@ def test_redirect_uri_is_the_public_address(host: str, service_url: str, expecte
              "headers": [(b"host", host.encode())], "app": app}  # fmt: skip
     client = client_for(Request(scope))
     assert (client.client_id, client.redirect_uri) == ("https://blog.example/", expected)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("https://blog.example/posts/x/#comments", "https://blog.example/posts/x/"),
+        ("/posts/x/?a=1", "/posts/x/?a=1"),
+        ("https://evil.example/posts/x/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example/", "/"),
+        ("javascript:alert(1)", "/"),
+        ("/posts/\nx", "/"),
+    ],
+)
+def test_the_way_back_leads_to_this_site_only(typed: str, expected: str) -> None:
+    settings = Settings({"SITEURL": "https://blog.example"})
+    app = SimpleNamespace(state=SimpleNamespace(settings=settings))
+    scope = {"type": "http", "scheme": "http", "path": "/indieauth/start", "query_string": b"",
+             "headers": [(b"host", b"blog.example")], "app": app}  # fmt: skip
+    assert _return_address(Request(scope), typed) == expected
