@@ -3,15 +3,18 @@
 Generates a WXR with N comments on P posts (every fifth a reply, 80 % approved with a blog
 link, 15 % pending, 5 % spam), a project whose P articles name their old post in `Old-Id`,
 then imports it (policy, store, comment files; no site build) and prints the wall and CPU
-time, the summary and the process's peak resident memory. It refuses to report unless every
-non-spam comment was stored and every published one has its file.
+time (this process's and the text-check workers'), the summary and the peak resident memory
+of this process and of the largest worker. It refuses to report unless every non-spam comment
+was stored and every published one has its file.
 
     .venv/bin/python scripts/bench_import.py --comments 100000 --posts 2000
+    .venv/bin/python scripts/bench_import.py --comments 100000 --posts 2000 --workers 0
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import tempfile
@@ -92,6 +95,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comments", type=int, default=100_000)
     parser.add_argument("--posts", type=int, default=2_000)
+    parser.add_argument(
+        "--workers", type=int, help="processes for the text checks (default: the import's own)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         project = make_project(Path(folder) / "blog")
@@ -110,9 +116,13 @@ def main() -> None:
             service.store, service.policy, ArticleMap(service.articles), service.rules,
             service.publisher, date.today(),
         )  # fmt: skip
-        started, used = time.perf_counter(), time.process_time()
-        summary = importer.run("wordpress", export, ImportOptions())
+        started, used, before = time.perf_counter(), time.process_time(), os.times()
+        summary = importer.run("wordpress", export, ImportOptions(workers=args.workers))
         elapsed, cpu = time.perf_counter() - started, time.process_time() - used
+        after = os.times()  # the workers have exited: their time is the children's
+        workers = (after.children_user - before.children_user) + (
+            after.children_system - before.children_system
+        )
         files = sum(1 for _ in project.comments.rglob("*.md"))
         stored = service.store.count()
         service.close()
@@ -126,8 +136,10 @@ def main() -> None:
         )
         sys.exit(1)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"{args.comments} comments on {args.posts} posts ({size:.0f} MB WXR):"
-          f" {elapsed:.1f} s ({cpu:.1f} s CPU), peak RSS {peak:.0f} MB")  # fmt: skip
+          f" {elapsed:.1f} s ({cpu:.1f} s CPU here + {workers:.1f} s in workers),"
+          f" peak RSS {peak:.0f} MB here, {worker_peak:.0f} MB the largest worker")  # fmt: skip
     print(f"imported {summary.imported}, published {summary.published},"
           f" queued {dict(summary.queued)}, skipped {dict(summary.skipped)},"
           f" replies linked {summary.relinked}")  # fmt: skip

@@ -3,33 +3,34 @@ blog had published, queue what it had not.
 
 The first pass reads the whole file and refuses it, with every bad entry's place, before
 anything is stored (unless `skip_bad`). The second maps each comment to an article, runs the
-policy and stores comments in batches; a crash midway leaves a partial import that the next
-run completes, as `(source, original id)` is recorded with each comment. Replies are linked
-to their parents after the whole file is stored, then the approved comments' files are
-written and one rebuild is scheduled.
+policy (`review`) and stores comments in batches, each reply linked to its parent as it is
+stored, and writes the approved comments' files batch by batch; a crash midway leaves a
+partial import that the next run completes, as `(source, original id)` is recorded with each
+comment. Replies stored before their parents are linked at the end; then one sync, one
+rebuild.
 """
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from pathlib import Path
 
-from .. import commentfile
-from ..model import CheckResult, Outcome, Review, Status, Submission, Verdict, status_for
+from ..model import Review, Status, Submission
 from ..policy import Policy
-from ..publish import Publisher, published_comment
+from ..publish import Publisher
 from ..publishrules import PublishRules
 from ..store import Store
 from ..store.imports import ImportRow
-from ..webmention.marks import mention_result
 from . import blogger, disqus, jsonfile, wordpress
 from .articlemap import ArticleMap
-from .checks import hard_rule_breach, import_policies
+from .files import CommentFiles
 from .record import BadEntry, ImportFileError, Kind, OldComment, OldPost, OldStatus, Record
+from .review import Reviewer, workers_for
 
 READERS: dict[str, Callable[[Path], Iterator[Record]]] = {
     wordpress.SOURCE: wordpress.read,
@@ -45,6 +46,7 @@ class ImportOptions:
     dry_run: bool = False
     skip_bad: bool = False
     pingbacks: str = "mention"  # or "skip" (COMMENTS_IMPORT_PINGBACKS)
+    workers: int | None = None  # processes for the text checks; None: by the file's size
 
 
 @dataclass
@@ -87,46 +89,61 @@ class Importer:
         posts = self._survey(read, path, summary)
         _refuse_bad(summary, options)
         known = self.store.imported_ids(source)
-        queue_policy, old_policy = import_policies(self.policy)
-        breach = hard_rule_breach(self.rules)
         record = f"imported from {source} on {self.today.isoformat()}"
+        workers = options.workers if options.workers is not None else workers_for(summary.comments)
         batch: list[ImportRow] = []
-        new_ids: list[int] = []
         done = 0
         # A repeated id was refused in pass one (or skipped, with --skip-bad): not "already".
         refused = {bad.place for bad in summary.bad}
-        for entry in read(path):
-            if not isinstance(entry, OldComment) or entry.place in refused:
-                continue
-            done += 1
-            if progress is not None and done % 100 == 0:
-                progress(done, summary.comments)
-            row = self._row(entry, source, posts, known, options, summary, record)
-            if row is None:
-                continue
-            policy = old_policy if row.status is Status.APPROVED else queue_policy
-            row = self._reviewed(row, policy, breach, summary)
-            known.add(row.original_id)
+        files = CommentFiles(None if options.dry_run else self.publisher)
+        with closing(files), closing(Reviewer(self.policy, self.rules, workers)) as reviewer:
+            for entry in read(path):
+                if not isinstance(entry, OldComment) or entry.place in refused:
+                    continue
+                done += 1
+                if progress is not None and done % 100 == 0:
+                    progress(done, summary.comments)
+                row = self._row(entry, source, posts, known, options, summary, record)
+                if row is None:
+                    continue
+                known.add(row.original_id)
+                batch.append(row)
+                if len(batch) >= BATCH:
+                    for reviewed in reviewer.send(batch):
+                        self._take(reviewed, summary, options, files)
+                    batch = []
+            for reviewed in chain(reviewer.send(batch), reviewer.drain()):
+                self._take(reviewed, summary, options, files)
+            summary.unpublishable = reviewer.unpublishable
+            if progress is not None:
+                progress(summary.comments, summary.comments)
+            if options.dry_run:
+                return summary
+            # Replies stored before their parents (a file out of order) are linked now.
+            late = self.store.link_imported_replies(source)
+            summary.relinked += len(late)
+            files.write(self.store.comments_by_id(late))
+            files.finish()
+        return summary
+
+    def _take(
+        self,
+        rows: list[ImportRow],
+        summary: ImportSummary,
+        options: ImportOptions,
+        files: CommentFiles,
+    ) -> None:
+        """Count a reviewed batch; store it and write its published comments' files."""
+        for row in rows:
             summary.imported += 1
             if row.status is Status.APPROVED:
                 summary.published += 1
             else:
                 summary.queued[row.status.value] += 1
-            if not options.dry_run:
-                batch.append(row)
-                if len(batch) >= BATCH:
-                    new_ids += self.store.add_imported(batch)
-                    batch = []
-        if progress is not None:
-            progress(summary.comments, summary.comments)
-        if options.dry_run:
-            return summary
-        if batch:
-            new_ids += self.store.add_imported(batch)
-        linked = self.store.link_imported_replies(source)
-        summary.relinked = len(linked)
-        self._publish(sorted(set(new_ids) | set(linked)))
-        return summary
+        if not options.dry_run:
+            stored = self.store.add_imported(rows)
+            summary.relinked += sum(1 for comment in stored if comment.reply_to is not None)
+            files.write(stored)
 
     def restore(self, path: Path, options: ImportOptions) -> ImportSummary:
         """`moderate import json`: our own export, as it was: statuses, reviews, decisions,
@@ -145,7 +162,9 @@ class Importer:
             else:
                 summary.queued[comment["status"]] += 1
         if not options.dry_run and new:
-            self._publish(self.store.restore_json(new))
+            with closing(CommentFiles(self.publisher)) as files:
+                files.write(self.store.comments_by_id(self.store.restore_json(new)))
+                files.finish()
         return summary
 
     def _survey(self, read, path: Path, summary: ImportSummary) -> dict[str, str]:
@@ -212,63 +231,6 @@ class Importer:
             source, entry.original_id, parent, entry.kind.value, submission,
             Review(()), status, record,
         )  # fmt: skip
-
-    def _reviewed(
-        self,
-        row: ImportRow,
-        policy: Policy,
-        breach: Callable[[str, str], str],
-        summary: ImportSummary,
-    ) -> ImportRow:
-        """Every check's outcome on record; the status the old blog and today's rules allow."""
-        review = policy.run(row.submission)
-        if row.kind != Kind.COMMENT:
-            # A pingback or trackback is a link mention, published as a Webmention's is
-            # (`Kind: mention`, its `Source:`), listed apart from the comments.
-            mention = mention_result("mention", row.submission.blog_url)
-            review = Review((mention, *review.results))
-        status = status_for(review.verdict)
-        if row.status is Status.APPROVED:
-            status = Status.APPROVED
-            submission = row.submission
-            if problem := breach(submission.name, submission.blog_url):
-                # The build would leave it out: never call it published. A moderator decides.
-                summary.unpublishable += 1
-                status = Status.HELD
-                held = Outcome(Verdict.HOLD, "import.unpublishable", "", f"approved on the old"
-                               f" blog, but {problem}")  # fmt: skip
-                review = Review((*review.results, CheckResult("import", held)))
-        return ImportRow(
-            row.source, row.original_id, row.parent_original_id, row.kind, row.submission,
-            review, status, row.record,
-        )  # fmt: skip
-
-    def _publish(self, ids: list[int]) -> None:
-        """Write the files of the approved comments stored or re-linked; one rebuild.
-
-        Thousands of files are written without an fsync each and synced once at the end:
-        a crash before that leaves approved comments without files, which the next start-up
-        reconcile writes (`reconcile.to_write`).
-        """
-        if self.publisher is None:
-            return
-        wrote = False
-        for comment_id in ids:
-            comment = self.store.get(comment_id)
-            if comment.status is not Status.APPROVED:
-                continue
-            try:
-                commentfile.write(
-                    self.publisher.comments_dir, published_comment(comment), sync=False
-                )
-            except commentfile.CommentFileConflict:  # the publisher gives it a fresh id
-                self.publisher.write(comment)
-            wrote = True
-        if wrote:
-            os.sync()
-            for listener in self.publisher.after_write:
-                listener()
-            self.publisher.schedule()
 
 
 def _refuse_bad(summary: ImportSummary, options: ImportOptions) -> None:

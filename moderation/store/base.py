@@ -360,10 +360,11 @@ class Store(Protocol):
         """The original ids of the comments already imported from `source` (`moderate import`)."""
         ...
 
-    def add_imported(self, rows: Sequence[ImportRow]) -> list[int]:
+    def add_imported(self, rows: Sequence[ImportRow]) -> list[Comment]:
         """Store imported comments, each with its audit row and its (source, original id),
         in one transaction; a row whose original id is already there is skipped. Returns the
-        new comments' ids. Replies are linked afterwards, by `link_imported_replies`."""
+        new comments. A reply whose parent is stored already is linked to it; the others
+        are linked afterwards, by `link_imported_replies`."""
         ...
 
     def imported_comments(
@@ -371,6 +372,11 @@ class Store(Protocol):
     ) -> list[Comment]:
         """The comments `moderate import` brought (from one source, of one status), by id: so
         moderators can find the old ones that break today's policy."""
+        ...
+
+    def comments_by_id(self, ids: Sequence[int]) -> list[Comment]:
+        """The comments with these ids that are still here, in the order given: an import
+        writes files from one read."""
         ...
 
     def import_sources(self) -> dict[str, int]:

@@ -19,6 +19,7 @@ from .database import SQLiteDatabase
 from .rows import comment_from_row, dump_review, failure_codes, feed_of, iso, write_audit
 
 ACTOR = "import"
+CHUNK = 500  # ids in one `IN (…)`, under SQLite's limit on parameters
 
 
 @dataclass(frozen=True)
@@ -63,21 +64,29 @@ def known(db: sqlite3.Connection, source: str) -> set[str]:
     return {row[0] for row in rows.fetchall()}
 
 
-def add(db: sqlite3.Connection, rows: Sequence[ImportRow], now: datetime) -> list[int]:
-    """Store the rows (one already imported is skipped); returns the new comments' ids."""
+def add(db: sqlite3.Connection, rows: Sequence[ImportRow], now: datetime) -> list[Comment]:
+    """Store the rows (one already imported is skipped); returns the new comments.
+
+    A reply whose parent is stored already (earlier in the file, or by an earlier import) is
+    linked to it here, on the same article only; `link_replies` links the others."""
     added = []
     for row in rows:
         submission = row.submission
         approved = row.status is Status.APPROVED
         found = db.execute(
             """
-            INSERT INTO comments (article, name, blog_url, email, body, status, token,
-                created_at, updated_at, review, fingerprint, decided_by, decided_at,
+            INSERT INTO comments (article, reply_to, name, blog_url, email, body, status,
+                token, created_at, updated_at, review, fingerprint, decided_by, decided_at,
                 decision_reason, feed, uid)
-            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+            SELECT ?1, (
+                    SELECT parent.comment_id FROM imported_comments AS parent
+                    JOIN comments AS original ON original.id = parent.comment_id
+                    WHERE parent.source = ?17 AND parent.original_id = ?19
+                        AND original.article = ?1),
+                ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16
             WHERE NOT EXISTS (
-                SELECT 1 FROM imported_comments WHERE source = ? AND original_id = ?)
-            RETURNING id
+                SELECT 1 FROM imported_comments WHERE source = ?17 AND original_id = ?18)
+            RETURNING *
             """,
             (
                 submission.article, submission.name, submission.blog_url, submission.email,
@@ -85,12 +94,12 @@ def add(db: sqlite3.Connection, rows: Sequence[ImportRow], now: datetime) -> lis
                 iso(submission.submitted_at), iso(now), dump_review(row.review),
                 fingerprint(submission.body), row.record if approved else "",
                 iso(now) if approved else None, "", feed_of(row.review), secrets.token_hex(16),
-                row.source, row.original_id,
+                row.source, row.original_id, row.parent_original_id,
             ),
         ).fetchall()  # fmt: skip
         if not found:
             continue
-        comment_id = found[0][0]
+        comment_id = found[0]["id"]
         db.execute(
             "INSERT INTO imported_comments (source, original_id, comment_id, parent_original_id,"
             " kind, imported_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -102,7 +111,7 @@ def add(db: sqlite3.Connection, rows: Sequence[ImportRow], now: datetime) -> lis
             db, comment_id, now, ACTOR, "imported", None, row.status,
             f"{reason}; fails: {codes}" if codes else reason,
         )  # fmt: skip
-        added.append(comment_id)
+        added.append(comment_from_row(found[0], row.review))
     return added
 
 
@@ -127,6 +136,18 @@ def link_replies(db: sqlite3.Connection, source: str) -> list[int]:
     return sorted(row[0] for row in rows)
 
 
+def by_id(db: sqlite3.Connection, ids: Sequence[int]) -> list[Comment]:
+    """The comments with these ids (those still here), in the order given."""
+    found: dict[int, Comment] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        rows = db.execute(
+            f"SELECT * FROM comments WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+        ).fetchall()
+        found.update((row["id"], comment_from_row(row)) for row in rows)
+    return [found[i] for i in ids if i in found]
+
+
 def imported(db: sqlite3.Connection, source: str | None, status: Status | None) -> list[Comment]:
     """The imported comments (of one source, of one status), by id."""
     rows = db.execute(
@@ -148,7 +169,7 @@ class SQLiteImports(SQLiteDatabase):
         with self._connection() as db:
             return known(db, source)
 
-    def add_imported(self, rows: Sequence[ImportRow]) -> list[int]:
+    def add_imported(self, rows: Sequence[ImportRow]) -> list[Comment]:
         with self._write() as db:
             return add(db, rows, self._clock())
 
@@ -157,6 +178,10 @@ class SQLiteImports(SQLiteDatabase):
     ) -> list[Comment]:
         with self._connection() as db:
             return imported(db, source, status)
+
+    def comments_by_id(self, ids: Sequence[int]) -> list[Comment]:
+        with self._connection() as db:
+            return by_id(db, ids)
 
     def import_sources(self) -> dict[str, int]:
         with self._connection() as db:

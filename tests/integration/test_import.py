@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from servers import Project
+from servers import Project, make_project
 
 from moderation import commentfile
 from moderation.importers.articlemap import ArticleMap
@@ -246,3 +246,34 @@ def test_an_id_given_twice_is_a_bad_entry(project, service, tmp_path) -> None:
         run(service, "wordpress", tmp_path / "twice.xml")
     summary = run(service, "wordpress", tmp_path / "twice.xml", skip_bad=True)
     assert (summary.imported, summary.already, summary.skipped["unreadable entry"]) == (3, 0, 1)
+
+
+@pytest.mark.slow  # starts a process
+def test_text_checks_in_worker_processes_give_the_reviews_of_one_process(
+    project, service, tmp_path
+) -> None:
+    """A big import runs the spam-text and civility checks in other processes: the reviews
+    and statuses must be those the checks give when run here, check for check, in order."""
+    claim(project, "lonely-job-search", old_url="http://example.tld/2014/test/")
+    claim(project, "a-short-note", old_url="/?p=4")
+    wxr = (DATA / "wordpress-isso.xml").read_text(encoding="utf-8")
+    wxr = wxr.replace("Zweiter.", "You are a complete idiot and a moron.", 1)
+    wxr = wxr.replace("Drölfter!", "Subscribe to my channel for free gift cards, earn money!", 1)
+    (tmp_path / "texts.xml").write_text(wxr, encoding="utf-8")
+    other = make_project(tmp_path / "other")
+    claim(other, "lonely-job-search", old_url="http://example.tld/2014/test/")
+    claim(other, "a-short-note", old_url="/?p=4")
+    settings = Settings.load(other.settings_file)
+    here = build_service(settings, other.settings_file, rebuild=False)
+    try:
+        run(service, "wordpress", tmp_path / "texts.xml", workers=1)
+        run(here, "wordpress", tmp_path / "texts.xml", workers=0)
+        pooled, alone = stored(service), stored(here)
+    finally:
+        here.close()
+        here.store.close()
+    assert [(c.body, c.status, c.review) for c in pooled] == [
+        (c.body, c.status, c.review) for c in alone
+    ]
+    codes = {r.outcome.code for c in pooled for r in c.review.failures}
+    assert {"civility.insult", "spam.content"} <= codes
