@@ -22,7 +22,7 @@ from enum import StrEnum
 
 from ..errors import SettingsError
 from ..model import Review, Submission, Verdict
-from .ownership import verified_author
+from .ownership import signed_in_blog, verified_author
 
 ACTOR = "trusted-commenter"  # who approved, in the audit log
 
@@ -64,6 +64,8 @@ class Trust:
                         f"trusted ({rule}): comment #{earlier} under the same name, blog"
                         " and e-mail was approved"
                     )
+            elif blog := signed_in_blog(review):
+                return f"trusted ({rule}): the commenter signed in with their blog {blog}"
             elif name := verified_author(review):
                 return f"trusted ({rule}): the commenter's blog names {name} as its author"
         return ""

@@ -178,8 +178,11 @@ def test_a_signed_in_comment_counts_as_verified_for_the_badge_and_trust() -> Non
         "Juli Ramírez",
         "https://juli.test/",
     )
-    assert Trust.from_setting(["verified-blog"], lambda submission: None).reason(
+    reason = Trust.from_setting(["verified-blog"], lambda submission: None).reason(
         Submission("a", "Juli Ramírez", "https://juli.test/", "hi"), review
+    )
+    assert reason == (
+        "trusted (verified-blog): the commenter signed in with their blog https://juli.test/"
     )
 
 
