@@ -7,8 +7,8 @@ Usage (from the project folder):
 Builds the policy once from a throwaway copy of the blog's settings (tests/servers.py
 `make_project`; nothing is written into the repository), with form tokens, no Akismet, no
 live link check, then runs it single-threaded, pinned to one CPU, over a realistic mix of
-comments: texts from /work/shared/data/civility/insults_train.csv and
-/work/shared/data/spam/youtube_train.csv when present (generated text otherwise), with
+comments: texts from ../shared/data/civility/insults_train.csv and
+../shared/data/spam/youtube_train.csv when present (generated text otherwise), with
 plausible names (real names, handles, placeholders, adverts), blog links (own blogs, social
 profiles, job boards, shorteners, local addresses), e-mails, honeypots and signed form tokens.
 
@@ -58,7 +58,7 @@ from moderation.policy import Policy  # noqa: E402
 from moderation.settings import Settings  # noqa: E402
 from tests.servers import make_project  # noqa: E402
 
-DATA = Path("/work/shared/data")
+DATA = ROOT.parent / "shared" / "data"  # the shared data, beside the project
 CIVILITY_CSV = DATA / "civility" / "insults_train.csv"
 SPAM_CSV = DATA / "spam" / "youtube_train.csv"
 BENCH_ENV = {

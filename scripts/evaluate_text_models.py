@@ -1,6 +1,6 @@
 """Measure the civility and spam text models: cross-validation, or the committed artefacts.
 
-    .venv/bin/python scripts/evaluate_text_models.py --data /work/shared/data
+    .venv/bin/python scripts/evaluate_text_models.py --data ../shared/data
     .venv/bin/python scripts/evaluate_text_models.py --artefact-on FILE.csv --model civility
     .venv/bin/python scripts/evaluate_text_models.py --blog tests/data/blog-comments/eval.csv
 

@@ -1,6 +1,6 @@
 """Train the civility and spam text models and write their artefacts, deterministically.
 
-    .venv/bin/python scripts/train_text_models.py --data /work/shared/data
+    .venv/bin/python scripts/train_text_models.py --data ../shared/data
 
 The features come from `moderation.policy.textnorm` and `moderation.policy.textmodel` (the
 runtime's own code); this script only adds the fitting (scikit-learn's logistic regression on a
