@@ -85,7 +85,8 @@ def write_settings(file: Path, content: Path, output: Path, cache: Path, db: Pat
     make the live builder's next refresh a full build, as it should, and spoil the figures."""
     file.write_text(
         SETTINGS_TEMPLATE.format(
-            root=str(ROOT), content=str(content), output=str(output), cache=str(cache),
+            base="pelicanconf", root=str(ROOT), content=str(content), output=str(output),
+            cache=str(cache),
             theme=str(file.parent.parent / "theme"), plugins=str(ROOT / "plugins"),
             database=f"sqlite:///{db}",
             extra="COMMENTS_RATE_LIMIT = 0",

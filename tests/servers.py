@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_TEMPLATE = """\
 import sys
 sys.path.insert(0, {root!r})
-from pelicanconf import *  # noqa: F403
+from {base} import *  # noqa: F403
 
 PATH = {content!r}
 OUTPUT_PATH = {output!r}
@@ -72,12 +72,15 @@ class LiveService:
     project: Project
 
 
-def make_project(root: Path, extra_settings: str = "") -> Project:
+def make_project(root: Path, extra_settings: str = "", base: str = "pelicanconf") -> Project:
+    """A copy of the test blog whose settings extend the project's `base` settings module
+    (`publishconf` for a production build) with its own paths and database."""
     root.mkdir(parents=True, exist_ok=True)
     project = Project(root)
     write_content(project.content)
     project.settings_file.write_text(
         SETTINGS_TEMPLATE.format(
+            base=base,
             root=str(ROOT),
             content=str(project.content),
             output=str(project.output),

@@ -53,7 +53,8 @@ def publish_settings(project: Project, output: Path) -> Path:
     path = project.root / "publish.py"
     path.write_text(
         SETTINGS_TEMPLATE.format(
-            root=str(ROOT), content=str(project.content), output=str(output),
+            base="pelicanconf", root=str(ROOT), content=str(project.content),
+            output=str(output),
             cache=str(project.root / "publish-cache"), theme=str(ROOT / "theme"),
             plugins=str(ROOT / "plugins"), database=f"sqlite:///{project.database}",
             extra=PRODUCTION,

@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 from deploytools import MODERATE, moderate, render, require_nginx
-from servers import ROOT, free_socket, make_project
+from servers import free_socket, make_project
 
 pytestmark = pytest.mark.slow
 
@@ -30,19 +30,6 @@ CLIENT_TIMEOUT = 1
 SLACK = 2.5
 ARTICLE = "coffee-meal-beer-rule"
 PASSWORD = "correct horse battery staple"
-SETTINGS = """\
-import sys
-sys.path.insert(0, {root!r})
-from publishconf import *  # noqa: F403
-
-PATH = {content!r}
-OUTPUT_PATH = {output!r}
-CACHE_PATH = {cache!r}
-THEME = {theme!r}
-PLUGIN_PATHS = [{plugins!r}]
-COMMENTS_DATABASE_URL = {database!r}
-COMMENTS_PUBLISH_DELAY = 0.2
-"""
 
 
 @dataclass
@@ -98,18 +85,7 @@ def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     nginx = require_nginx()
     root = tmp_path_factory.mktemp("one-server")
-    project = make_project(root / "blog")
-    project.settings_file.write_text(
-        SETTINGS.format(
-            root=str(ROOT),
-            content=str(project.content),
-            output=str(project.output),
-            cache=str(project.root / "cache"),
-            theme=str(ROOT / "theme"),
-            plugins=str(ROOT / "plugins"),
-            database=f"sqlite:///{project.database}",
-        )
-    )
+    project = make_project(root / "blog", base="publishconf")
     https_port, http_port, service_port = free_port(), free_port(), free_port()
     origin = f"https://127.0.0.1:{https_port}"
     environment = {"SITEURL": origin}  # as docs/deploy.md's environment file sets it
