@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 from deploytools import MODERATE
@@ -77,7 +80,13 @@ def test_a_present_program_needs_nothing() -> None:
 
 def test_a_missing_program_tells_a_non_root_user_what_to_install() -> None:
     user = 65534 if os.geteuid() == 0 else None  # nobody: apt-get is not an option
-    result = run(str(REQUIRE), "/nonexistent/nginx", "nginx-light", "the proxy tests", user=user)
+    with tempfile.TemporaryDirectory() as folder:
+        # A copy nobody can read, wherever the checkout lives (a clone in a 0700 folder).
+        os.chmod(folder, 0o755)
+        script = Path(folder) / REQUIRE.name
+        shutil.copy(REQUIRE, script)
+        script.chmod(0o755)
+        result = run(str(script), "/nonexistent/nginx", "nginx-light", "the proxy tests", user=user)
     assert result.returncode == 1
     assert "/nonexistent/nginx is missing, and the proxy tests need it" in result.stderr
     assert "sudo apt-get install nginx-light" in result.stderr
