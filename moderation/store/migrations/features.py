@@ -1,140 +1,14 @@
-"""The SQLite schema's history: named migrations applied in order, counted in `user_version`.
+"""Schema versions 4 onwards, one a feature: jobs, comment identity and versions, shared
+limits, imports, text-only fingerprints, webmentions, e-mail links, reply subscriptions.
 
-A migration is never edited once released; a change is a new function at the end of
-`MIGRATIONS`. Statements run one by one through `execute` (never `executescript`, which commits
-first), so every pending migration and the new version number commit together or not at all.
+Released migrations: never edited (`migrations` says why). A new one goes at the end here, and
+at the end of `MIGRATIONS`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable, Sequence
-
-from ..errors import SettingsError
-
-Migration = Callable[[sqlite3.Connection], None]
-
-
-def create_comments_and_audit(db: sqlite3.Connection) -> None:
-    """Version 1: the queue and its audit log."""
-    # The status list is frozen here on purpose: a new Status needs a migration, not a silent
-    # change of the CHECK for new databases only.
-    db.execute(
-        """
-        CREATE TABLE comments (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            article TEXT NOT NULL,
-            reply_to INTEGER REFERENCES comments(id) ON DELETE SET NULL,
-            name TEXT NOT NULL,
-            blog_url TEXT NOT NULL DEFAULT '',
-            email TEXT NOT NULL DEFAULT '',
-            body TEXT NOT NULL,
-            status TEXT NOT NULL
-                CHECK (status IN ('pending', 'held', 'spam', 'approved', 'rejected')),
-            token TEXT NOT NULL UNIQUE,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            ip TEXT NOT NULL DEFAULT '',
-            user_agent TEXT NOT NULL DEFAULT '',
-            referrer TEXT NOT NULL DEFAULT '',
-            review TEXT NOT NULL,
-            fingerprint TEXT NOT NULL,
-            decided_by TEXT NOT NULL DEFAULT '',
-            decided_at TEXT,
-            decision_reason TEXT NOT NULL DEFAULT '',
-            feed TEXT NOT NULL DEFAULT ''
-        )
-        """
-    )
-    # A purged or erased parent leaves its replies standing as top-level comments (SET NULL
-    # above) instead of blocking the delete. The token's UNIQUE constraint is its index.
-    db.execute("CREATE INDEX comments_queue ON comments (status, created_at)")
-    db.execute("CREATE INDEX comments_article ON comments (article, created_at)")
-    db.execute("CREATE INDEX comments_fingerprint ON comments (fingerprint, created_at)")
-    db.execute(
-        """
-        CREATE TABLE audit (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
-            at TEXT NOT NULL,
-            actor TEXT NOT NULL,
-            action TEXT NOT NULL,
-            from_status TEXT,
-            to_status TEXT NOT NULL,
-            reason TEXT NOT NULL DEFAULT ''
-        )
-        """
-    )
-
-
-def add_revisions_and_audit_index(db: sqlite3.Connection) -> None:
-    """Version 2: keep the versions a resubmit replaces; index the audit rows by comment.
-
-    Without the index, `audit_log(comment_id=…)` and every cascading delete scanned the whole
-    audit table.
-    """
-    db.execute(
-        """
-        CREATE TABLE revisions (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
-            replaced_at TEXT NOT NULL,
-            name TEXT NOT NULL,
-            blog_url TEXT NOT NULL,
-            email TEXT NOT NULL,
-            body TEXT NOT NULL,
-            review TEXT NOT NULL,
-            status TEXT NOT NULL
-        )
-        """
-    )
-    db.execute("CREATE INDEX revisions_comment ON revisions (comment_id)")
-    db.execute("CREATE INDEX audit_comment ON audit (comment_id)")
-
-
-def add_moderators_and_sessions(db: sqlite3.Connection) -> None:
-    """Version 3: moderators who log in to the web page, their sessions and login attempts.
-
-    A session's id is the SHA-256 of the cookie's token, so a copy of the database does not
-    log anyone in. Login attempts (never the password) are kept for the rate limit and the
-    record; they hold an IP address, so `erase_client_data` deletes them with the rest.
-    """
-    db.execute(
-        """
-        CREATE TABLE moderators (
-            username TEXT PRIMARY KEY,
-            password_hash TEXT NOT NULL,
-            created_at TEXT NOT NULL
-        )
-        """
-    )
-    db.execute(
-        """
-        CREATE TABLE sessions (
-            id TEXT PRIMARY KEY,
-            username TEXT NOT NULL REFERENCES moderators(username) ON DELETE CASCADE,
-            csrf TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            expires_at TEXT NOT NULL
-        )
-        """
-    )
-    db.execute("CREATE INDEX sessions_username ON sessions (username)")
-    db.execute("CREATE INDEX sessions_expiry ON sessions (expires_at)")
-    db.execute(
-        """
-        CREATE TABLE login_attempts (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            at TEXT NOT NULL,
-            username TEXT NOT NULL,
-            ip TEXT NOT NULL,
-            succeeded INTEGER NOT NULL CHECK (succeeded IN (0, 1))
-        )
-        """
-    )
-    db.execute("CREATE INDEX login_attempts_ip ON login_attempts (ip, at)")
-    db.execute("CREATE INDEX login_attempts_username ON login_attempts (username, at)")
 
 
 def add_jobs_and_schedule(db: sqlite3.Connection) -> None:
@@ -340,44 +214,3 @@ def add_reply_subscriptions(db: sqlite3.Connection) -> None:
         "CREATE TABLE reply_mails (email TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL)"
     )
     db.execute("CREATE INDEX reply_mails_email ON reply_mails (email, kind, at)")
-
-
-MIGRATIONS: tuple[Migration, ...] = (
-    create_comments_and_audit,
-    add_revisions_and_audit_index,
-    add_moderators_and_sessions,
-    add_jobs_and_schedule,
-    add_comment_identity,
-    add_comment_versions,
-    add_shared_limits,
-    add_imported_comments,
-    fingerprint_the_text_only,
-    add_webmentions,
-    add_used_email_links,
-    add_reply_subscriptions,
-)
-
-
-def migrate(db: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> int:
-    """Bring the database up to date; returns its version. Safe to run on every start.
-
-    The version is read inside the write transaction, so two processes starting at once do
-    not both apply a migration. `db` must be in autocommit mode (isolation_level=None).
-    """
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        version = db.execute("PRAGMA user_version").fetchall()[0][0]
-        if version > len(migrations):
-            raise SettingsError(
-                f"the comment database is at schema version {version}, newer than this code"
-                f" (which knows up to {len(migrations)}): upgrade the code, not the database"
-            )
-        for migration in migrations[version:]:
-            migration(db)
-        # PRAGMA takes no parameters; the value is an int we computed.
-        db.execute(f"PRAGMA user_version = {len(migrations)}")
-        db.execute("COMMIT")
-    finally:
-        if db.in_transaction:
-            db.execute("ROLLBACK")
-    return len(migrations)
