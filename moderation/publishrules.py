@@ -37,7 +37,8 @@ RULE_SETTINGS = (
 )  # fmt: skip
 RULE_SOURCES = (
     "publishrules", "policy/__init__", "policy/name", "policy/link", "policy/linkreasons",
-    "netguard", "model",
+    "netguard/__init__", "netguard/addresses", "netguard/fetch", "netguard/resolver",
+    "netguard/results", "model",
 )  # fmt: skip
 
 

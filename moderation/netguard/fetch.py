@@ -1,148 +1,23 @@
-"""The only outbound HTTP fetcher: it resolves each hop once, checks the addresses, then connects.
+"""The fetcher: one hop at a time, each checked and pinned to the addresses it resolved to.
 
-Commenters choose the links we open, so every fetch could be a server-side request forgery.
-For every hop (the first URL and each redirect) the guard parses the URL and refuses schemes
-other than http(s), credentials and IP literals. It resolves the host name and refuses the hop
-when ANY of the resolved addresses is not public. Then it connects to that checked address
-itself: no second DNS lookup that a rebinding attacker could answer differently. The guard
-still sends the real `Host` header and TLS SNI, and verifies the certificate against the host
-name. Redirects are followed by hand and re-checked. Bodies are streamed and capped.
+The package's docstring (`moderation.netguard`) says what the guard promises and how.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import re
-import socket
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import httpx
-import idna
 
-from .errors import ModerationError
+from .addresses import address_problem, ascii_host, is_ip_literal
+from .resolver import Resolver, resolve_within, system_resolver
+from .results import FetchFailed, FetchRefused, FetchResult
 
 USER_AGENT = "connect-first-blog-comment-checker/0.1 (opens a commenter's blog link once)"
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-# WHATWG URL: a host whose last label is a number is an IPv4 address in some notation.
-_NUMBER = re.compile(r"(0x[0-9a-f]*|[0-9]+)", re.IGNORECASE)
-_CGNAT = ipaddress.ip_network("100.64.0.0/10")
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
-_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
-
-Resolver = Callable[[str, int], list[str]]
-
-
-class FetchError(ModerationError):
-    """A fetch that produced no page; `code` is the `link.*` outcome code it stands for."""
-
-    def __init__(self, code: str, message: str, url: str = "") -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.url = url
-
-
-class FetchRefused(FetchError):
-    """The guard would not go there: scheme, credentials, IP literal, address, port or redirects."""
-
-
-class FetchFailed(FetchError):
-    """The guard tried and the other side failed: no DNS answer, no connection, a timeout, TLS."""
-
-
-@dataclass
-class FetchResult:
-    """The last hop's answer; `redirects` lists every URL the guard was sent on to, in order."""
-
-    url: str
-    final_url: str
-    status: int
-    content_type: str
-    body: bytes
-    redirects: list[str] = field(default_factory=list)
-    truncated: bool = False
-    headers: list[tuple[str, str]] = field(default_factory=list)  # the last hop's, lower-case
-
-    def header_values(self, name: str) -> list[str]:
-        """Every value of a header the last hop sent (`Link` may come more than once)."""
-        return [value for key, value in self.headers if key == name.lower()]
-
-
-def system_resolver(host: str, port: int) -> list[str]:
-    """Every address the system resolver gives for `host`, without duplicates."""
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
-
-
-# The system resolver has no timeout argument; lookups run here so a check can stop waiting.
-# A lookup that never answers keeps its thread until the resolver's own timeout, so the pool
-# is small: when it is full of stuck lookups, later ones time out too (and the link is held).
-_LOOKUPS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="netguard-dns")
-
-
-def _within(timeout: float, resolver: Resolver, host: str, port: int) -> list[str]:
-    """`resolver(host, port)`, or TimeoutError after `timeout` seconds."""
-    lookup = _LOOKUPS.submit(resolver, host, port)
-    try:
-        return lookup.result(timeout)
-    except FutureTimeout:
-        lookup.cancel()
-        raise TimeoutError(f"no answer in {timeout:g} s") from None
-
-
-def is_ip_literal(host: str) -> bool:
-    """True for any IP notation a browser or resolver accepts: v6, dotted, decimal, hex, octal."""
-    if ":" in host:
-        return True
-    labels = host.rstrip(".").split(".")
-    return bool(_NUMBER.fullmatch(labels[-1]))
-
-
-def ascii_host(host: str) -> str:
-    """The lower-case ASCII (punycode) form of a host name; ValueError if it is not valid IDNA."""
-    name = host.strip().rstrip(".").lower()
-    if not name:
-        raise ValueError("empty host name")
-    try:
-        return idna.encode(name, uts46=True).decode("ascii").lower()
-    except idna.IDNAError as error:
-        raise ValueError(f"{host!r} is not a valid host name: {error}") from error
-
-
-def address_problem(address: str) -> str | None:
-    """Why `address` is not a public unicast address, or None when it is."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return "unparseable"
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip in _NAT64_LOCAL:
-            return "NAT64 local-use"
-        embedded = (
-            ip.ipv4_mapped
-            or ip.sixtofour
-            or (ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF) if ip in _NAT64 else None)
-        )
-        if embedded is not None:
-            inner = address_problem(str(embedded))
-            return f"embedded {inner} IPv4 {embedded}" if inner else None
-    checks = (
-        (ip.is_unspecified, "unspecified"),
-        (ip.is_loopback, "loopback"),
-        (ip.is_link_local, "link-local"),
-        (ip.is_multicast, "multicast"),
-        (isinstance(ip, ipaddress.IPv4Address) and ip in _CGNAT, "shared (CGNAT)"),
-        (ip.is_private, "private"),
-        (ip.is_reserved, "reserved"),
-        (not ip.is_global, "non-global"),
-    )
-    return next((name for hit, name in checks if hit), None)
 
 
 @dataclass(frozen=True)
@@ -217,7 +92,7 @@ class NetGuard:
     def can_resolve(self, host: str) -> bool:
         """Whether the resolver finds `host` at all: a probe of this server's own network."""
         try:
-            return bool(_within(self.timeout, self.resolver, ascii_host(host), 443))
+            return bool(resolve_within(self.timeout, self.resolver, ascii_host(host), 443))
         except (OSError, UnicodeError, ValueError):
             return False
 
@@ -288,7 +163,7 @@ class NetGuard:
 
     def _resolve(self, host: str, port: int, url: str) -> tuple[str, ...]:
         try:
-            addresses = tuple(_within(self.timeout, self.resolver, host, port))
+            addresses = tuple(resolve_within(self.timeout, self.resolver, host, port))
         except (OSError, UnicodeError) as error:
             raise FetchFailed(
                 "link.unreachable", f"{host} did not resolve: {error}", url
