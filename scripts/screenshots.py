@@ -10,34 +10,20 @@ a held reason; the moderator queue. Each at phone and desktop width. Stops every
 
 from __future__ import annotations
 
-import argparse
-import sys
-import tempfile
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
+from screenshot_setup import ARTICLE, WIDTHS, chromium, output_folder, save, throwaway_blog
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))  # what tests/servers.py imports beside it
+# isort: split
+# From tests/, which screenshot_setup has put on the import path.
+from servers import serving
 
-from servers import make_project, serving  # noqa: E402
+from moderation.model import Action
+from moderation.passwords import hash_password
+from moderation.service import CommentService
 
-from moderation.model import Action  # noqa: E402
-from moderation.passwords import hash_password  # noqa: E402
-from moderation.publish import SiteBuilder  # noqa: E402
-from moderation.settings import Settings  # noqa: E402
-from moderation.web.app import create_app  # noqa: E402
-from moderation.wiring import build_service  # noqa: E402
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]  # fmt: skip
-WIDTHS = {"phone": (375, 812), "desktop": (1280, 900)}
-ARTICLE = "coffee-meal-beer-rule"
 PASSWORD = "screenshots only, thrown away"
 COMMENTS = [
     (
@@ -60,7 +46,7 @@ REPLY = (
 )
 
 
-def publish_comments(url: str, service) -> None:
+def publish_comments(url: str, service: CommentService) -> None:
     """Comments as readers would send them, approved as a moderator would."""
     ids = []
     for name, blog, body in COMMENTS:
@@ -124,33 +110,14 @@ def moderator_queue(page: Page, url: str, target: Path) -> None:
     save(page, target)
 
 
-def save(page: Page, target: Path, element=None) -> None:
-    (element or page).screenshot(path=str(target))
-    print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as work:
-        project = make_project(Path(work) / "blog")
-        SiteBuilder(project.settings_file, project.content, project.output)()
-        settings = Settings.load(project.settings_file, environ={"COMMENTS_RATE_LIMIT": "0"})
-        service = build_service(settings, project.settings_file)
+    out = output_folder(__doc__)
+    with throwaway_blog() as (service, app):
         service.store.set_password("robin", hash_password(PASSWORD))
-        try:
-            with serving(create_app(service, settings, site_dir=project.output)) as url:
-                publish_comments(url, service)
-                with sync_playwright() as playwright:
-                    browser = playwright.chromium.launch(
-                        executable_path=CHROMIUM, args=CHROMIUM_ARGS
-                    )
-                    shoot(browser, url, args.out)
-                    browser.close()
-        finally:
-            service.store.close()
+        with serving(app) as url:
+            publish_comments(url, service)
+            with chromium() as browser:
+                shoot(browser, url, out)
 
 
 if __name__ == "__main__":

@@ -11,26 +11,18 @@ the published comment with its "✓ their blog" mark.
 
 from __future__ import annotations
 
-import argparse
-import sys
-import tempfile
 from pathlib import Path
 
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
+from screenshot_setup import ARTICLE, WIDTHS, chromium, output_folder, save, throwaway_blog
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))  # the test blog and servers
+# isort: split
+# From tests/, which screenshot_setup has put on the import path.
+from indieauth_server import AuthServer, guard_for, serving_auth_server
+from servers import serving
 
-from indieauth_server import AuthServer, guard_for, serving_auth_server  # noqa: E402
-from screenshots import ARTICLE, CHROMIUM, CHROMIUM_ARGS, WIDTHS, save  # noqa: E402
-from servers import make_project, serving  # noqa: E402
-
-from moderation.model import Action  # noqa: E402
-from moderation.publish import SiteBuilder  # noqa: E402
-from moderation.settings import Settings  # noqa: E402
-from moderation.web.app import create_app  # noqa: E402
-from moderation.wiring import build_service  # noqa: E402
+from moderation.model import Action
+from moderation.service import CommentService
 
 # One comment per width, each its own words (the same words twice would be held as a copy).
 BODIES = {
@@ -39,7 +31,7 @@ BODIES = {
 }
 
 
-def shoot(browser: Browser, url: str, auth: AuthServer, service, out: Path) -> None:
+def shoot(browser: Browser, url: str, auth: AuthServer, service: CommentService, out: Path) -> None:
     for device, (width, height) in WIDTHS.items():
         page = browser.new_page(viewport={"width": width, "height": height})
         page.goto(f"{url}/posts/{ARTICLE}/#comment-form")
@@ -65,28 +57,15 @@ def shoot(browser: Browser, url: str, auth: AuthServer, service, out: Path) -> N
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as work:
-        project = make_project(Path(work) / "blog")
-        SiteBuilder(project.settings_file, project.content, project.output)()
-        settings = Settings.load(project.settings_file, environ={"COMMENTS_RATE_LIMIT": "0"})
-        service = build_service(settings, project.settings_file)
-        app = create_app(service, settings, site_dir=project.output)
-        try:
-            with serving_auth_server(port=80) as auth, serving(app) as url:
-                app.state.indieauth.guard = guard_for(auth)
-                with sync_playwright() as playwright:
-                    resolve = "--host-resolver-rules=MAP juli.test 127.0.0.1"
-                    browser = playwright.chromium.launch(
-                        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, resolve]
-                    )
-                    shoot(browser, url, auth, service, args.out)
-                    browser.close()
-        finally:
-            service.store.close()
+    out = output_folder(__doc__)
+    with (
+        throwaway_blog() as (service, app),
+        serving_auth_server(port=80) as auth,
+        serving(app) as url,
+    ):
+        app.state.indieauth.guard = guard_for(auth)
+        with chromium("--host-resolver-rules=MAP juli.test 127.0.0.1") as browser:
+            shoot(browser, url, auth, service, out)
 
 
 if __name__ == "__main__":
