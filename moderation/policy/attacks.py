@@ -9,6 +9,9 @@ brain"). The same words aimed at an idea pass: "this advice is a joke", "a dinos
 A phrase that is negated ("you're not a fraud") or reported ("he called me a dinosaur",
 "'you people'") is not an attack.
 
+Frames that need no judging word (sarcasm, talking down, dismissal, paralipsis, the author or
+a named commenter judged) live in `sarcasm` and run here as rules beside these.
+
 `attack_hit` is the high-precision rule; `attack_cues` gives the civility model softer signals
 (a group addressed, the author judged) to weigh with the words around them.
 """
@@ -17,6 +20,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+
+from .sarcasm import ADDRESSED, CONDESCENSION, DISMISSAL, PARALIPSIS, SARCASM
 
 # Nouns that judge a person; the insult nouns of `insults` are added by `insults.rule_hit`.
 _PERSON_NOUNS = (
@@ -200,9 +205,10 @@ def attack_cues(text: str) -> list[str]:
 
 
 _RULES = (
-    ("person-judged", (_JUDGEMENT, _WHAT_A, _APPOSITION)),
-    ("talks-down", (_TALKS_DOWN,)),
-    ("dismissal", (_GO_AWAY,)),
+    ("person-judged", (_JUDGEMENT, _WHAT_A, _APPOSITION, ADDRESSED, PARALIPSIS)),
+    ("talks-down", (_TALKS_DOWN, CONDESCENSION)),
+    ("sarcasm", (SARCASM,)),
+    ("dismissal", (_GO_AWAY, DISMISSAL)),
 )
 
 
@@ -219,7 +225,7 @@ def _scan(text: str) -> tuple[tuple[int, int] | None, tuple[str, ...]]:
                     continue
                 if name not in cues:
                     cues.append(name)
-                if hit is None and not softened(text, start, end):
+                if hit is None and (pattern is PARALIPSIS or not softened(text, start, end)):
                     hit = start, end
                 if hit is not None:
                     break
@@ -239,6 +245,7 @@ def softened(text: str, start: int, end: int) -> bool:
     """Is text[start:end] denied, reported or quoted: "you're not a fraud", "he called me a
     dinosaur", "she said 'go back to school'"?"""
     before = text[max(0, start - 60) : start]
+    before = before[before.rfind(" but ") + 1 :]  # "not calling you X, but you're acting like one"
     quoted = text[start - 1 : start] in {'"', "'"} or text[end : end + 1] in {'"', "'"}
     return quoted or bool(_NEGATED.search(before) or _REPORTED.search(before))
 
