@@ -136,9 +136,14 @@ def blog_report(path: Path) -> str:
     flagged: Counter[str] = Counter()
     kinds = Counter(row["kind"] for row in rows)
     misjudged = []
+    by_writer: dict[str, Counter[str]] = {}
     for row in rows:
         uncivil = civility.assess(row["text"]).uncivil
         held[row["kind"]] += uncivil
+        tally = by_writer.setdefault(row.get("writer") or "?", Counter())
+        side = "attacks" if row["label"] == "1" else "civil"
+        tally[side] += 1
+        tally[f"{side} held"] += uncivil
         flagged[row["kind"]] += spam.is_spam(row["text"], row["blog_url"])
         if uncivil != (row["label"] == "1"):
             misjudged.append(f"    {row['label']} {row['kind']}: {row['text'][:90]}")
@@ -151,6 +156,11 @@ def blog_report(path: Path) -> str:
         f"blog-domain set {path}: {len(rows)} comments, {n_attacks} personal attacks",
         f"  civility: attacks held {caught}/{n_attacks} ({caught / n_attacks:.1%}),"
         f" civil held {civil_held}/{n_civil} ({civil_held / n_civil:.1%})",
+        "  per writer (attacks held, civil held): "
+        + ", ".join(
+            f"{w} {t['attacks held']}/{t['attacks']}, {t['civil held']}/{t['civil']}"
+            for w, t in sorted(by_writer.items())
+        ),
         "  per kind (held / comments): "
         + ", ".join(f"{k} {held[k]}/{kinds[k]}" for k in sorted(kinds)),
         f"  spam-text: flagged {sum(flagged.values())}/{len(rows)}"
