@@ -90,7 +90,8 @@ TASKS = {
         nb=True,
         max_fpr=0.045,  # a margin under the 5% ceiling: unseen comments vary
         rule=insults.rule_holds,
-        extra=(Extra(BLOG_TRAIN, weight=4.0),),  # the blog part weighs about as much as the shared data
+        # 4: the blog part (893 comments) weighs about as much as the shared data (3,928).
+        extra=(Extra(BLOG_TRAIN, weight=4.0),),
     ),
     "spam": Task(
         "spam",
