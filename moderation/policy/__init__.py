@@ -90,7 +90,9 @@ class Policy:
             CivilityCheck(
                 civility_backend
                 or load_backend(
-                    settings["COMMENTS_CIVILITY_BACKEND"], settings["COMMENTS_CIVILITY_THRESHOLD"]
+                    settings["COMMENTS_CIVILITY_BACKEND"],
+                    settings["COMMENTS_CIVILITY_THRESHOLD"],
+                    settings["COMMENTS_CIVILITY_ENCODER_MODEL"],
                 )
             ),
         ]

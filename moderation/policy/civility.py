@@ -67,11 +67,15 @@ class LinearCivilityBackend:
 
     def assess(self, text: str) -> CivilityAssessment:
         doc = self.model.doc(text)
-        score = sigmoid(self.model.margin(doc))
+        return self.decide(doc, text, sigmoid(self.model.margin(doc)), self.threshold)
+
+    def decide(self, doc: Doc, text: str, score: float, threshold: float) -> CivilityAssessment:
+        """Rules first, then `score` against `threshold`, with this model's kind and phrase;
+        shared with backends that blend this model's score with their own (encoder)."""
         hit = rule_hit(doc)
         if hit is not None:
             return CivilityAssessment(max(score, RULE_SCORE), True, hit.kind, hit.phrase)
-        if score < self.threshold:
+        if score < threshold:
             return CivilityAssessment(score, False)
         return CivilityAssessment(score, True, _model_kind(doc), self._phrase(doc, text))
 
@@ -95,23 +99,44 @@ def _model_kind(doc: Doc) -> str:
     return "insult"
 
 
-def load_backend(spec: str = "linear", threshold: float | None = None) -> CivilityBackend:
-    """The backend a setting names: "linear", or "package.module:ClassName" (no arguments).
+def load_backend(
+    spec: str = "linear", threshold: float | None = None, encoder_model: str = ""
+) -> CivilityBackend:
+    """The backend a setting names: "linear", "encoder" (the optional sentence encoder, from
+    its installed package or the folder `encoder_model`), or "package.module:ClassName" (no
+    arguments).
 
-    `threshold` applies to the linear backend only; another backend decides for itself.
+    `threshold` applies to the linear and encoder backends; another backend decides for itself.
     """
     if spec == "linear":
         return LinearCivilityBackend(threshold)
+    if spec == "encoder":
+        return _encoder_backend(threshold, encoder_model)
     module_name, _, class_name = spec.partition(":")
     if not module_name or not class_name:
         raise SettingsError(
-            f"COMMENTS_CIVILITY_BACKEND={spec!r}: use 'linear' or 'package.module:ClassName'"
+            f"COMMENTS_CIVILITY_BACKEND={spec!r}:"
+            " use 'linear', 'encoder' or 'package.module:ClassName'"
         )
     try:
         backend_class = getattr(importlib.import_module(module_name), class_name)
     except (ImportError, AttributeError) as error:
         raise SettingsError(f"COMMENTS_CIVILITY_BACKEND={spec!r}: {error}") from error
     return backend_class()
+
+
+def _encoder_backend(threshold: float | None, encoder_model: str) -> CivilityBackend:
+    """The encoder backend, imported only when chosen: its NumPy and tokenizers are an extra."""
+    try:
+        from .encoder.backend import EncoderCivilityBackend
+    except ImportError as error:
+        from .encoder import INSTALL
+
+        raise SettingsError(
+            f"COMMENTS_CIVILITY_BACKEND='encoder' needs the encoder extra ({error});"
+            f" install it with: {INSTALL}"
+        ) from error
+    return EncoderCivilityBackend(threshold, encoder_model or None)
 
 
 _REASONS = {

