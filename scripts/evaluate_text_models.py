@@ -3,6 +3,7 @@
     .venv/bin/python scripts/evaluate_text_models.py --data ../shared/data
     .venv/bin/python scripts/evaluate_text_models.py --artefact-on FILE.csv --model civility
     .venv/bin/python scripts/evaluate_text_models.py --blog tests/data/blog-comments/eval.csv
+    .venv/bin/python scripts/evaluate_text_models.py --blog FILE.csv --backend encoder
 
 Cross-validation is stratified 5-fold with a fixed seed. Each fold retrains with
 `train_text_models.train` (which picks its threshold on out-of-fold scores of the training
@@ -13,7 +14,8 @@ held-out part.
 
 `--blog FILE` judges the blog-domain evaluation part with both committed artefacts: personal
 attacks held and civil comments held, per kind, and the share of comments (all of them ham)
-that the spam-text model flags, each with its commenter's blog address.
+that the spam-text model flags, each with its commenter's blog address. `--backend encoder`
+judges civility with the optional encoder backend instead (docs/policy-encoder.md).
 """
 
 from __future__ import annotations
@@ -33,9 +35,10 @@ from sklearn.model_selection import StratifiedKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from text_artefacts import TYPICAL_COMMENT
 from train_text_models import ROOT, TASKS, Task, read_csv, train
 
-from moderation.policy.civility import LinearCivilityBackend
+from moderation.policy.civility import CivilityBackend, LinearCivilityBackend, load_backend
 from moderation.policy.spamtext import SpamTextModel
 from moderation.policy.textmodel import LinearTextModel
 
@@ -126,11 +129,12 @@ def on_artefact(task: Task, csv: Path) -> Tally:
     return tally
 
 
-def blog_report(path: Path) -> str:
-    """Civility and spam-text verdicts of the committed artefacts on a blog-domain CSV."""
+def blog_report(path: Path, civility: CivilityBackend | None = None) -> str:
+    """Civility (the linear backend unless another is given) and spam-text verdicts of the
+    committed artefacts on a blog-domain CSV."""
     with path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    civility = LinearCivilityBackend()
+    civility = civility or LinearCivilityBackend()
     spam = SpamTextModel.load()
     held: Counter[str] = Counter()
     flagged: Counter[str] = Counter()
@@ -154,7 +158,8 @@ def blog_report(path: Path) -> str:
     civil_held = sum(held.values()) - caught
     lines = [
         f"blog-domain set {path}: {len(rows)} comments, {n_attacks} personal attacks",
-        f"  civility: attacks held {caught}/{n_attacks} ({caught / n_attacks:.1%}),"
+        f"  civility ({type(civility).__name__}): attacks held {caught}/{n_attacks}"
+        f" ({caught / n_attacks:.1%}),"
         f" civil held {civil_held}/{n_civil} ({civil_held / n_civil:.1%})",
         "  per writer (attacks held, civil held): "
         + ", ".join(
@@ -176,17 +181,11 @@ def typical_comment_ms(task: Task) -> float:
     """Time of the committed model on a 60-word comment, best of five runs of 200 calls."""
     model = LinearTextModel.load(task.artefact, task.featuriser)
     judge = judge_for(task, model)
-    text = (
-        "I disagree with the part about cold emails. In my experience recruiters answer a short"
-        " note that names the role and one result, and they ignore long letters. Your advice"
-        " on following up twice is fair, but the timing matters more than the count, and a"
-        " referral from someone on the team still beats everything else I tried this year."
-    )
     best = float("inf")
     for _ in range(5):
         start = time.perf_counter()
         for _ in range(200):
-            judge(text)
+            judge(TYPICAL_COMMENT)
         best = min(best, (time.perf_counter() - start) / 200)
     return best * 1000
 
@@ -198,9 +197,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--artefact-on", type=Path, metavar="FILE", help="CSV with text,label")
     parser.add_argument("--blog", type=Path, metavar="FILE", help="blog-domain CSV to judge")
+    parser.add_argument(
+        "--backend", choices=["linear", "encoder"], default="linear", help="civility, for --blog"
+    )
     args = parser.parse_args(argv)
     if args.blog:
-        print(blog_report(args.blog))
+        print(blog_report(args.blog, load_backend(args.backend)))
         return 0
     if args.artefact_on and not args.only:
         parser.error("--artefact-on needs --model civility or --model spam")

@@ -13,6 +13,13 @@ import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+TYPICAL_COMMENT = (  # 60 words, for timing one comment (evaluation, bench_encoder)
+    "I disagree with the part about cold emails. In my experience recruiters answer a short"
+    " note that names the role and one result, and they ignore long letters. Your advice"
+    " on following up twice is fair, but the timing matters more than the count, and a"
+    " referral from someone on the team still beats everything else I tried this year."
+)
+
 
 def read_csv(path: Path) -> tuple[list[str], list[int]]:
     with path.open(encoding="utf-8", newline="") as f:
