@@ -116,7 +116,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HEAD)
     args = parser.parse_args(argv)
     path = args.data / TASK.csv
+    # Hashed before reading, so a file replaced during the run is not credited with this fit.
+    trained_on: dict[str, object] = {"file": TASK.csv, "sha256": data_hash(path)}
+    extra = [
+        {"file": e.csv, "weight": e.weight, "sha256": data_hash(ROOT / e.csv)} for e in TASK.extra
+    ]
     shared_texts, shared_labels = read_csv(path)
+    trained_on["rows"] = len(shared_texts)
     texts, labels, weights = with_extra(shared_texts, shared_labels, TASK)
     n_shared = len(shared_texts)
     print(f"linear model: out-of-fold scores of {len(texts)} rows")
@@ -155,16 +161,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             "max_tokens": MAX_TOKENS,
             "pooling": "mean, L2-normalised",
         },
-        "trained_on": {"file": TASK.csv, "rows": n_shared, "sha256": data_hash(path)},
+        "trained_on": trained_on,
         "fit": {
             "c": args.c,
             "class_weight": "balanced",
             "seed": SEED,
             "folds": 5,
-            "extra": [
-                {"file": e.csv, "weight": e.weight, "sha256": data_hash(ROOT / e.csv)}
-                for e in TASK.extra
-            ],
+            "extra": extra,
         },
     }
     dump(artefact, args.out)
