@@ -85,7 +85,7 @@ POLICY_SETTINGS: tuple[Setting, ...] = (
         "COMMENTS_CIVILITY_BACKEND",
         "linear",
         "'linear' (the bundled model and rules), 'encoder' (adds a sentence encoder: `make"
-        " encoder`, ~18 ms per comment, docs/policy-encoder.md) or 'package.module:Class'.",
+        " encoder`, ~20 ms per comment, docs/policy-encoder.md) or 'package.module:Class'.",
     ),
     Setting(
         "COMMENTS_CIVILITY_THRESHOLD",
