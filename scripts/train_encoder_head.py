@@ -9,7 +9,9 @@ out-of-fold scores come from train_text_models (its folds, its rule lift); the h
 logistic regression on the sentence vectors, gets out-of-fold margins on the same folds; the
 blend of both picks its threshold with train_text_models' `choose_threshold`, on out-of-fold
 scores only. `--grid` prints the out-of-fold figures of other C and blend weights, to check
-the defaults (C=1, blend 0.7) against; eval.csv is never read.
+the defaults (C=1, blend 0.7) against; eval.csv is never read. Run it after every retraining
+of the linear model (train_text_models.py): the head records the linear artefact's SHA-256, and
+the backend refuses to blend with another.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from train_text_models import (
     with_extra,
 )
 
+from moderation.policy import civility
 from moderation.policy.civility import RULE_SCORE
 from moderation.policy.encoder import PACKAGE
 from moderation.policy.encoder.backend import HEAD, blended, file_sha256, model_folder
@@ -121,6 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     extra = [
         {"file": e.csv, "weight": e.weight, "sha256": data_hash(ROOT / e.csv)} for e in TASK.extra
     ]
+    linear_model = {"file": civility.ARTEFACT.name, "sha256": data_hash(civility.ARTEFACT)}
     shared_texts, shared_labels = read_csv(path)
     trained_on["rows"] = len(shared_texts)
     texts, labels, weights = with_extra(shared_texts, shared_labels, TASK)
@@ -162,6 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "pooling": "mean, L2-normalised",
         },
         "trained_on": trained_on,
+        "linear": linear_model,  # the linear model trained on these rows, whose scores it blends
         "fit": {
             "c": args.c,
             "class_weight": "balanced",

