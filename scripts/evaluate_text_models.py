@@ -10,7 +10,8 @@ Cross-validation is stratified 5-fold with a fixed seed. Each fold retrains with
 part only), then scores the held-out part with the runtime backends in plain Python, timing
 each comment. The held-out folds never influence a weight or a threshold. The task's extra
 rows (the training part of the blog-domain set) join every fold's training part, never its
-held-out part.
+held-out part. For civility, the blog stage's topic model is retrained in each fold too (on the
+fold's training part and the blog training part); the blog model never sees the shared data.
 
 `--blog FILE` judges the blog-domain evaluation part with both committed artefacts: personal
 attacks held and civil comments held, per kind, and the share of comments (all of them ham)
@@ -36,8 +37,10 @@ from sklearn.model_selection import StratifiedKFold
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from text_artefacts import TYPICAL_COMMENT
+from train_blog_stage import topic_model
 from train_text_models import ROOT, TASKS, Task, read_csv, train
 
+from moderation.policy.blogstage import BlogStage, load_stage
 from moderation.policy.civility import CivilityBackend, LinearCivilityBackend, load_backend
 from moderation.policy.spamtext import SpamTextModel
 from moderation.policy.textmodel import LinearTextModel
@@ -79,10 +82,10 @@ class Tally:
         return "\n".join(lines)
 
 
-def judge_for(task: Task, model: LinearTextModel) -> Judge:
+def judge_for(task: Task, model: LinearTextModel, stage: BlogStage | None = None) -> Judge:
     """The runtime decision for one comment: the civility backend or the spam model."""
     if task.name == "civility":
-        backend = LinearCivilityBackend(model=model)
+        backend = LinearCivilityBackend(model=model, stage=stage)
 
         def civility(text: str) -> tuple[float, bool]:
             assessment = backend.assess(text)
@@ -116,7 +119,10 @@ def cross_validate(task: Task, data: Path, folds: int) -> Tally:
         artefact = train([texts[i] for i in train_idx], [labels[i] for i in train_idx], task)
         model = LinearTextModel(artefact, task.featuriser)
         tally.thresholds.append(model.threshold)
-        judge = judge_for(task, model)
+        stage = None
+        if task.name == "civility":
+            stage = BlogStage(topic_model([texts[i] for i in train_idx]), load_stage().model)
+        judge = judge_for(task, model, stage)
         apply(judge, [texts[i] for i in test_idx], [labels[i] for i in test_idx], tally)
     return tally
 

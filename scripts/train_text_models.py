@@ -90,7 +90,7 @@ TASKS = {
         nb=True,
         max_fpr=0.045,  # a margin under the 5% ceiling: unseen comments vary
         rule=insults.rule_holds,
-        # 2: the blog part (3,883 comments) weighs about twice the shared data (3,928); see
+        # 2: the blog part (4,729 comments) weighs 2.4 times the shared data (3,928); see
         # docs/policy-quality.md for the weights tried.
         extra=(Extra(BLOG_TRAIN, weight=2.0),),
     ),
@@ -274,28 +274,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         path = args.data / task.csv
         texts, labels = read_csv(path)
         artefact = train(texts, labels, task)
-        artefact.update(
-            model=name,
-            version=VERSION,
-            trained_on={"file": task.csv, "rows": len(texts), "sha256": data_hash(path)},
-            fit={
-                "c": task.c,
-                "min_df": task.min_df,
-                "class_weight": task.class_weight,
-                "nb": task.nb,
-                "rules": task.rule is not None,
-                "seed": SEED,
-                "extra": [
-                    {"file": e.csv, "weight": e.weight, "sha256": data_hash(ROOT / e.csv)}
-                    for e in task.extra
-                ],
-            },
-        )
-        task.artefact.parent.mkdir(exist_ok=True)
-        dump(artefact, task.artefact)
-        print(f"{name}: threshold {artefact['threshold']}, out-of-fold {artefact['oof']}")
-        print(f"  wrote {task.artefact} ({task.artefact.stat().st_size:,} bytes)")
+        write(artefact, task, {"file": task.csv, "rows": len(texts), "sha256": data_hash(path)})
     return 0
+
+
+def write(artefact: dict[str, object], task: Task, trained_on: dict[str, object]) -> None:
+    """Record what the artefact was fitted on and how, write it, and say so."""
+    artefact.update(
+        model=task.name,
+        version=VERSION,
+        trained_on=trained_on,
+        fit={
+            "c": task.c,
+            "min_df": task.min_df,
+            "class_weight": task.class_weight,
+            "nb": task.nb,
+            "rules": task.rule is not None,
+            "seed": SEED,
+            "extra": [
+                {"file": e.csv, "weight": e.weight, "sha256": data_hash(ROOT / e.csv)}
+                for e in task.extra
+            ],
+        },
+    )
+    task.artefact.parent.mkdir(exist_ok=True)
+    dump(artefact, task.artefact)
+    print(f"{task.name}: threshold {artefact['threshold']}, out-of-fold {artefact['oof']}")
+    print(f"  wrote {task.artefact} ({task.artefact.stat().st_size:,} bytes)")
 
 
 if __name__ == "__main__":

@@ -230,12 +230,19 @@ def _scan(text: str) -> tuple[tuple[int, int] | None, tuple[str, ...]]:
                 if hit is not None:
                     break
     for match in _GROUP.finditer(text):
-        if "group-addressed" not in cues:
-            cues.append("group-addressed")
-        if hit is None and not softened(text, *match.span()):
-            sentence = _sentence(text, *match.span())
-            if match.group() == "you people" or _GROUP_BLAME.search(sentence):
-                hit = match.span()
+        # A group named in a report, a quotation or a denial ("he wrote 'you people' in his
+        # email"), blamed ("you people never learn"), or only addressed: three signs.
+        sentence = _sentence(text, *match.span())
+        if softened(text, *match.span()):
+            cue = "group-reported"
+        elif match.group() == "you people" or _GROUP_BLAME.search(sentence):
+            cue = "group-blamed"
+        else:
+            cue = "group-addressed"
+        if cue not in cues:
+            cues.append(cue)
+        if hit is None and cue == "group-blamed":
+            hit = match.span()
     if _WHOEVER.search(text):
         cues.append("author-judged")
     return hit, tuple(cues)

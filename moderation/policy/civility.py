@@ -20,6 +20,7 @@ from typing import Protocol
 
 from ..errors import SettingsError
 from ..model import PASSED, Outcome, Submission, Verdict
+from .blogstage import BlogStage, load_stage
 from .insults import CIVILITY, rule_hit, word_kind
 from .textmodel import LinearTextModel, sigmoid
 from .textnorm import Doc
@@ -53,17 +54,21 @@ def load_model(path: Path = ARTEFACT) -> LinearTextModel:
 
 
 class LinearCivilityBackend:
-    """The bundled backend: rules first, then the linear model at its trained threshold."""
+    """The bundled backend: rules first, then the linear model at its trained threshold, then
+    this blog's own model for comments that read like this blog's (`blogstage`)."""
 
     def __init__(
         self,
         threshold: float | None = None,
         path: Path = ARTEFACT,
         model: LinearTextModel | None = None,
+        stage: BlogStage | None = None,
     ) -> None:
-        """:param model: an already loaded model (the evaluation script's per-fold models)."""
+        """:param model: an already loaded model (the evaluation script's per-fold models).
+        :param stage: the blog stage to use instead of the committed one (the same script)."""
         self.model = model or load_model(path)
         self.threshold = self.model.threshold if threshold is None else threshold
+        self.stage = stage or load_stage()
 
     def assess(self, text: str) -> CivilityAssessment:
         doc = self.model.doc(text)
@@ -75,13 +80,17 @@ class LinearCivilityBackend:
         hit = rule_hit(doc)
         if hit is not None:
             return CivilityAssessment(max(score, RULE_SCORE), True, hit.kind, hit.phrase)
-        if score < threshold:
+        if score >= threshold:
+            return CivilityAssessment(score, True, _model_kind(doc), self._phrase(doc, text))
+        blog_score = self.stage.holding_score(doc)
+        if blog_score is None:
             return CivilityAssessment(score, False)
-        return CivilityAssessment(score, True, _model_kind(doc), self._phrase(doc, text))
+        phrase = self._phrase(doc, text, self.stage.model)
+        return CivilityAssessment(blog_score, True, _model_kind(doc, "personal-attack"), phrase)
 
-    def _phrase(self, doc: Doc, text: str) -> str:
-        """A few words around the word that pushed the score most."""
-        for label, _ in self.model.top_features(text, 5):
+    def _phrase(self, doc: Doc, text: str, model: LinearTextModel | None = None) -> str:
+        """A few words around the word that pushed `model`'s score most."""
+        for label, _ in (model or self.model).top_features(text, 5):
             words = [w for w in label.split() if w != "_"]
             for i, token in enumerate(doc.tokens):
                 if token == words[0]:
@@ -90,13 +99,16 @@ class LinearCivilityBackend:
         return doc.text[:80]
 
 
-def _model_kind(doc: Doc) -> str:
+def _model_kind(doc: Doc, without_insult_word: str = "insult") -> str:
+    """The kind of attack a model hold names, from the lexicon classes of its words."""
     kinds = {word_kind(t) for t in doc.tokens}
     if "slur" in kinds:
         return "slur"
     if "profanity" in kinds and not kinds & {"noun", "adjective"}:
         return "profanity-at-person"
-    return "insult"
+    if kinds & {"noun", "adjective"}:
+        return "insult"
+    return without_insult_word
 
 
 def load_backend(

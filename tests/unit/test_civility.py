@@ -220,8 +220,13 @@ BLOG_CIVIL = [
     "I wrote a longer response on my blog, since it did not fit in a comment.",
     "You're wrong about recruiters: the good ones welcome a short follow-up.",
     "The doubts go away once you have a routine for follow-ups.",
-    "People like you who share their rejection stories make this easier for the rest of us.",
 ]
+# Praise of the reader's group. In the blog-domain data "people like you" is an attack about
+# a hundred times for each kind use, so the blog stage holds it (docs/policy-quality.md, Known
+# weaknesses); strict, so that the day it passes this test says so.
+PRAISED_GROUP = (
+    "People like you who share their rejection stories make this easier for the rest of us."
+)
 
 
 @pytest.mark.parametrize(("body", "phrase"), BLOG_ATTACKS, ids=[b[:40] for b, _ in BLOG_ATTACKS])
@@ -240,6 +245,11 @@ def test_blunt_criticism_and_reported_insults_pass(
 ) -> None:
     outcome = check_civility(_submission(body), backend)
     assert outcome.passed, outcome.detail
+
+
+@pytest.mark.xfail(strict=True, reason="known false positive of the blog stage")
+def test_praise_of_the_readers_group_passes(backend: LinearCivilityBackend) -> None:
+    assert check_civility(_submission(PRAISED_GROUP), backend).passed
 
 
 @pytest.mark.parametrize(
