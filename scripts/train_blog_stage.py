@@ -57,9 +57,11 @@ def topic_rows(shared: Sequence[str], blog: Sequence[str]) -> tuple[list[str], l
     return [*shared, *blog], [0] * len(shared) + [1] * len(blog)
 
 
-def topic_model(shared: Sequence[str]) -> LinearTextModel:
-    """A topic model fitted on these shared-data comments and the blog training part."""
-    blog, _ = read_csv(ROOT / BLOG_TRAIN)
+def topic_model(shared: Sequence[str], blog: Sequence[str] | None = None) -> LinearTextModel:
+    """A topic model fitted on these shared-data comments and these blog comments (the blog
+    training part unless given)."""
+    if blog is None:
+        blog, _ = read_csv(ROOT / BLOG_TRAIN)
     return LinearTextModel(train(*topic_rows(shared, blog), TOPIC_TASK), CIVILITY)
 
 
