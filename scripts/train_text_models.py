@@ -88,7 +88,9 @@ TASKS = {
         civility.ARTEFACT,
         FeatureSettings(word_ngrams=2, char_min=2, char_max=5, cue_scale=1.0),
         nb=True,
-        max_fpr=0.045,  # a margin under the 5% ceiling: unseen comments vary
+        # Under the 5 % ceiling: unseen comments vary, and the blog stage holds about half a
+        # point more of the shared data (docs/policy-quality.md).
+        max_fpr=0.04,
         rule=insults.rule_holds,
         # 2: the blog part (4,729 comments) weighs 2.4 times the shared data (3,928); see
         # docs/policy-quality.md for the weights tried.
