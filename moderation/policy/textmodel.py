@@ -130,8 +130,12 @@ class LinearTextModel:
     def _parts(
         self, doc: Doc
     ) -> tuple[set[str], dict[str, tuple[float, int]], set[str], tuple[float, float, float]]:
-        words = word_grams(doc.tokens, self.settings)
-        cues = set(self.featuriser.cues(doc))
+        words = doc.memo.get(self.settings)
+        if words is None:
+            words = doc.memo[self.settings] = word_grams(doc.tokens, self.settings)
+        cues = doc.memo.get(self.featuriser.name)
+        if cues is None:
+            cues = doc.memo[self.featuriser.name] = set(self.featuriser.cues(doc))
         shares = {w: self._word_share.get(w) or self._share(w) for w in set(doc.text.split())}
         char_count = sum(share[1] for share in shares.values())
         return words, shares, cues, block_values(len(words), char_count, self.settings)

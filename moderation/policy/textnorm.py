@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 _SOURCE_ESCAPE = re.compile(
     r"((?:\\x[0-9a-fA-F]{2})+)|\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})|\\([nrt'\"\\])"
@@ -89,6 +90,8 @@ class Doc:
     tokens: list[str]
     spans: list[tuple[int, int]]
     caps: float = 0.0  # share of upper-case letters before lower-casing: shouting, spam
+    # What several models ask of the same comment (its word grams, its cues), worked out once.
+    memo: dict[object, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def phrase(self, first: int, last: int) -> str:
         """The normalised text from token `first` to token `last`, both included."""
