@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -78,7 +79,12 @@ def judge(backend: LinearCivilityBackend, rows: Sequence[dict[str, str]]) -> dic
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--scratch", type=Path, default=Path("/tmp/new-writers-train.csv"))
+    parser.add_argument(
+        "--scratch",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "new-writers-train.csv",
+        help="where each group's training rows are written for the main model's fit",
+    )
     args = parser.parse_args(argv)
     shared = read_csv(args.data / TASKS["civility"].csv)
     rows = blog_rows()
