@@ -32,6 +32,7 @@ from moderation.policy.textmodel import LinearTextModel, sigmoid
 
 BLOG = ROOT / "tests" / "data" / "blog-comments"
 GROUPS = ((5, 9), (10, 14), (15, 19), (20, 26))
+TALLY = ("attacks", "civil", "held", "civil held", "main", "civil main")
 
 
 def blog_rows() -> list[dict[str, str]]:
@@ -63,11 +64,12 @@ def backend_without(
 def judge(backend: LinearCivilityBackend, rows: Sequence[dict[str, str]]) -> dict[str, int]:
     """Attacks and civil comments, and how many of each the backend held; also what the main
     model alone (rules included) held."""
-    tally = dict.fromkeys(("attacks", "civil", "held", "civil held", "main", "civil main"), 0)
+    tally = dict.fromkeys(TALLY, 0)
     for row in rows:
         doc = backend.model.doc(row["text"])
-        held = backend.assess(row["text"]).uncivil
-        main = rule_hit(doc) is not None or sigmoid(backend.model.margin(doc)) >= backend.threshold
+        score = sigmoid(backend.model.margin(doc))
+        held = backend.decide(doc, row["text"], score, backend.threshold).uncivil
+        main = rule_hit(doc) is not None or score >= backend.threshold
         side = "attacks" if row["label"] == "1" else "civil"
         prefix = "" if side == "attacks" else "civil "
         tally[side] += 1
@@ -88,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     shared = read_csv(args.data / TASKS["civility"].csv)
     rows = blog_rows()
-    total = dict.fromkeys(("attacks", "civil", "held", "civil held", "main", "civil main"), 0)
+    total = dict.fromkeys(TALLY, 0)
     for first, last in GROUPS:
         group = {str(w) for w in range(first, last + 1)}
         known = [r for r in rows if r["part"] == "train.csv" and r["writer"] not in group]

@@ -75,8 +75,9 @@ class LinearCivilityBackend:
         return self.decide(doc, text, sigmoid(self.model.margin(doc)), self.threshold)
 
     def decide(self, doc: Doc, text: str, score: float, threshold: float) -> CivilityAssessment:
-        """Rules first, then `score` against `threshold`, with this model's kind and phrase;
-        shared with backends that blend this model's score with their own (encoder)."""
+        """Rules first, then `score` against `threshold` with this model's kind and phrase, then
+        the blog stage; shared with backends that blend this model's score with their own
+        (encoder)."""
         hit = rule_hit(doc)
         if hit is not None:
             return CivilityAssessment(max(score, RULE_SCORE), True, hit.kind, hit.phrase)
