@@ -84,13 +84,15 @@ POLICY_SETTINGS: tuple[Setting, ...] = (
     Setting(
         "COMMENTS_CIVILITY_BACKEND",
         "linear",
-        "'linear' (the bundled model and rules), 'encoder' (adds a sentence encoder: `make"
-        " encoder`, ~20 ms per comment, docs/policy-encoder.md) or 'package.module:Class'.",
+        "'linear' (the bundled rules, model and blog stage), 'encoder' (adds a sentence"
+        " encoder: `make encoder`, ~20 ms per comment, docs/policy-encoder.md) or"
+        " 'package.module:Class'.",
     ),
     Setting(
         "COMMENTS_CIVILITY_THRESHOLD",
         None,
-        "Score above which a comment is held as uncivil; empty uses the trained threshold.",
+        "Score above which the main civility model holds a comment; empty uses the trained"
+        " threshold. The blog stage keeps its own (docs/policy-quality.md).",
     ),
     Setting(
         "COMMENTS_CIVILITY_ENCODER_MODEL",
